@@ -1,0 +1,184 @@
+// swift-tools-version:6.2
+// Omnisync: offline-first sync of retail terminals with a head-office hub.
+//
+// Dependencies point one way: executables -> kits -> core. The core never
+// imports GRDB, NIO or libcurl.
+
+import PackageDescription
+
+/// Compiler settings applied to every target, as in swift-log and Hummingbird:
+/// explicit existentials, imports visible only where declared, and internal
+/// imports unless a module re-exports a type in its public API.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "omnisync",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "omnisync-agent", targets: ["omnisync-agent"]),
+        .executable(name: "omnisync-hub", targets: ["omnisync-hub"]),
+        .library(name: "OmnisyncCore", targets: ["OmnisyncCore"]),
+        .library(name: "OmnisyncAgentKit", targets: ["OmnisyncAgentKit"]),
+        .library(name: "OmnisyncHubKit", targets: ["OmnisyncHubKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        // MARK: Core (pure: no I/O)
+        .target(
+            name: "OmnisyncCore",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: SQLite opened durably (agent journal, hub's embedded store)
+        .target(
+            name: "OmnisyncSQLite",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: libcurl, for the agent's HTTPS client
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "CurlShim",
+            dependencies: ["CCurl"]
+        ),
+
+        // MARK: Command-line plumbing shared by both executables
+        .target(
+            name: "OmnisyncCLISupport",
+            dependencies: [
+                "OmnisyncCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Agent
+        .target(
+            name: "OmnisyncAgentKit",
+            dependencies: [
+                "OmnisyncCore",
+                "OmnisyncSQLite",
+                "CurlShim",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "omnisync-agent",
+            dependencies: [
+                "OmnisyncAgentKit",
+                "OmnisyncCore",
+                "OmnisyncCLISupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Hub
+        .target(
+            name: "OmnisyncHubKit",
+            dependencies: [
+                "OmnisyncCore",
+                "OmnisyncSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "omnisync-hub",
+            dependencies: [
+                "OmnisyncHubKit",
+                "OmnisyncCore",
+                "OmnisyncCLISupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Testing
+        .target(
+            name: "OmnisyncTestSupport",
+            dependencies: ["OmnisyncCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "OmnisyncCoreTests",
+            dependencies: ["OmnisyncCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "OmnisyncAgentKitTests",
+            dependencies: [
+                "OmnisyncAgentKit",
+                "OmnisyncCore",
+                "OmnisyncTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "OmnisyncHubKitTests",
+            dependencies: [
+                "OmnisyncHubKit",
+                "OmnisyncCore",
+                "OmnisyncTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "OmnisyncCore",
+                "OmnisyncTestSupport",
+                // Depending on the executables makes `swift test` build them.
+                "omnisync-agent",
+                "omnisync-hub",
+            ],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

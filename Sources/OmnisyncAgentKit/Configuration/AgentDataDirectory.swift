@@ -1,0 +1,80 @@
+public import Foundation
+
+/// The files of one agent installation, all under a single directory.
+///
+/// - `journal.sqlite` (+ `-wal`, `-shm`): journal, local profiles, sync state;
+/// - `token`: the terminal's hub token, owner-only;
+/// - `hub-ca.pem`: the CA the hub's certificate must chain to, when pinned;
+/// - `sync.lock`: serialises sync rounds between `run` and `sync`.
+///
+/// The directory is created owner-only (0700): it holds personal data and a
+/// credential.
+public struct AgentDataDirectory: Sendable, Hashable {
+    /// Where the agent keeps its data when neither `--data-dir` nor the
+    /// environment says otherwise.
+    public static let defaultPath = "/var/lib/omnisync-agent"
+    /// The environment variable that names the data dir.
+    public static let environmentVariable = "OMNISYNC_AGENT_DATA_DIR"
+
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// The data dir named by a flag, else by `$OMNISYNC_AGENT_DATA_DIR`, else the default.
+    public static func resolve(flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> AgentDataDirectory {
+        if let flag, !flag.isEmpty { return AgentDataDirectory(path: flag) }
+        if let fromEnvironment = environment[environmentVariable], !fromEnvironment.isEmpty {
+            return AgentDataDirectory(path: fromEnvironment)
+        }
+        return AgentDataDirectory(path: defaultPath)
+    }
+
+    public var databasePath: String { path + "/journal.sqlite" }
+    public var tokenPath: String { path + "/token" }
+    public var pinnedCAPath: String { path + "/hub-ca.pem" }
+    public var syncLockPath: String { path + "/sync.lock" }
+
+    /// True when `init` has run here (the database exists).
+    public var isInitialized: Bool { FileManager.default.fileExists(atPath: databasePath) }
+
+    /// Creates the directory owner-only if missing, and tightens it if it exists.
+    func create() throws(AgentError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: path)
+        } catch {
+            throw AgentError(.storage, "cannot create data dir \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes `contents` to `file` atomically with the given permissions, so a
+    /// crash never leaves half a token or certificate behind.
+    func writeFile(_ file: String, _ contents: Data, permissions: Int) throws(AgentError) {
+        let temporary = file + ".tmp"
+        do {
+            guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: permissions]) else {
+                throw CocoaError(.fileWriteNoPermission)
+            }
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            try handle.write(contentsOf: contents)
+            try handle.synchronize()
+            try handle.close()
+            if rename(temporary, file) != 0 { throw CocoaError(.fileWriteUnknown) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw AgentError(.storage, "cannot write \(file): \(error.localizedDescription)")
+        }
+    }
+
+    /// The terminal's hub token.
+    func readToken() throws(AgentError) -> String {
+        guard let data = FileManager.default.contents(atPath: tokenPath),
+            let token = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty
+        else {
+            throw AgentError(.notInitialized, "no hub token in \(tokenPath); run `omnisync-agent init` again with --token")
+        }
+        return token
+    }
+}

@@ -1,0 +1,53 @@
+public import Logging
+public import ServiceLifecycle
+
+/// The daemon's sync loop, run by a `ServiceGroup`.
+///
+/// It syncs every `interval` while the hub answers and backs off exponentially
+/// while it does not. On SIGTERM it lets the round in progress finish (each
+/// request is bounded by the transport's time limits) and returns; waiting
+/// between rounds is cut short at once.
+public struct SyncLoopService: Service {
+    private let agent: Agent
+    private let interval: Duration
+    private let backoff: Backoff
+    private let logger: Logger
+
+    public init(agent: Agent, interval: Duration, backoff: Backoff = Backoff(), logger: Logger) {
+        self.agent = agent
+        self.interval = interval
+        self.backoff = backoff
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var failures = 0
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let wait: Duration
+            do {
+                let report = try await agent.sync()
+                failures = 0
+                wait = interval
+                if report.pushed > 0 || report.pulled > 0 {
+                    logger.info("sync round done", metadata: [
+                        "pushed": "\(report.pushed)", "pulled": "\(report.pulled)", "acknowledgedSeq": "\(report.acknowledgedSeq)",
+                    ])
+                }
+            } catch {
+                failures += 1
+                wait = backoff.delay(afterFailures: failures, jitter: Double.random(in: 0...1))
+                logger.warning("sync round failed", metadata: [
+                    "error": "\(error.message)", "code": "\(error.code.rawValue)", "retryIn": "\(wait)",
+                ])
+            }
+            do {
+                try await cancelWhenGracefulShutdown {
+                    try await Task.sleep(for: wait)
+                }
+            } catch {
+                break
+            }
+        }
+        logger.info("sync loop stopped")
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+import OmnisyncCore
+
+/// The terminal's append-only journal of entries, inside the agent database.
+///
+/// Sequence numbers are allocated inside the appending transaction (GRDB
+/// writes are `BEGIN IMMEDIATE`, so two processes appending at once are
+/// serialised), which is what keeps them gapless. Nothing here deletes an
+/// entry.
+enum Journal {
+    /// One stored entry as the sync engine sends it.
+    struct StoredEntry: Sendable {
+        var seq: Int64
+        var body: Data
+    }
+
+    /// The sequence number the next entry of `terminal` gets.
+    static func nextSeq(_ db: Database, terminal: TerminalID) throws -> Int64 {
+        let last = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM journal WHERE terminal = ?", arguments: [terminal.rawValue])
+        return (last ?? 0) + 1
+    }
+
+    /// Appends `entry`; its `seq` must be ``nextSeq(_:terminal:)``.
+    static func append(_ db: Database, _ entry: JournalEntry) throws {
+        var receipt: String?
+        var originalReceipt: String?
+        switch entry.event {
+        case .sale(let sale): receipt = sale.receipt
+        case .return(let ret): (receipt, originalReceipt) = (ret.receipt, ret.originalReceipt)
+        case .scan, .profile: break
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO journal (terminal, seq, id, kind, customer, receipt, original_receipt, recorded_at_ms, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                entry.terminal.rawValue, entry.seq, entry.id.rawValue, entry.event.kind.rawValue,
+                entry.event.customer?.rawValue, receipt, originalReceipt, entry.recordedAt.millis,
+                try WireCoding.encode(entry),
+            ]
+        )
+    }
+
+    /// Entries of `terminal` after `seq`, in order, at most `limit` of them.
+    static func entries(_ db: Database, terminal: TerminalID, after seq: Int64, limit: Int) throws -> [StoredEntry] {
+        try Row.fetchAll(
+            db,
+            sql: "SELECT seq, body FROM journal WHERE terminal = ? AND seq > ? ORDER BY seq LIMIT ?",
+            arguments: [terminal.rawValue, seq, limit]
+        ).map { StoredEntry(seq: $0["seq"], body: $0["body"]) }
+    }
+
+    /// The highest sequence number recorded for `terminal` (0 when none).
+    static func lastSeq(_ db: Database, terminal: TerminalID) throws -> Int64 {
+        try nextSeq(db, terminal: terminal) - 1
+    }
+
+    /// How many entries are not yet acknowledged, and when the oldest was recorded.
+    static func pending(_ db: Database, terminal: TerminalID, acknowledgedSeq: Int64) throws -> (count: Int64, oldest: Date?) {
+        let row = try Row.fetchOne(
+            db,
+            sql: "SELECT COUNT(*) AS count, MIN(recorded_at_ms) AS oldest FROM journal WHERE terminal = ? AND seq > ?",
+            arguments: [terminal.rawValue, acknowledgedSeq]
+        )
+        return (row?["count"] ?? 0, Date(millis: row?["oldest"]))
+    }
+
+    /// Unacknowledged entries of any terminal this data dir has been, counted
+    /// across re-initialisations; `init` refuses to proceed while there are any.
+    static func unacknowledged(_ db: Database) throws -> (count: Int64, oldest: Date?) {
+        guard try db.tableExists("agent_state"), let state = try? AgentStateRow.fetch(db) else {
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS count, MIN(recorded_at_ms) AS oldest FROM journal")
+            return (row?["count"] ?? 0, Date(millis: row?["oldest"]))
+        }
+        return try pending(db, terminal: state.terminal, acknowledgedSeq: state.acknowledgedSeq)
+    }
+
+    /// The most recent sale at this terminal with `receipt`, for returns.
+    static func sale(_ db: Database, receipt: String) throws -> SaleEvent? {
+        guard let body = try Data.fetchOne(
+            db,
+            sql: "SELECT body FROM journal WHERE receipt = ? AND kind = 'sale' ORDER BY recorded_at_ms DESC LIMIT 1",
+            arguments: [receipt]
+        ) else { return nil }
+        guard case .sale(let sale) = try WireCoding.decode(JournalEntry.self, from: body).event else { return nil }
+        return sale
+    }
+
+    /// Points already taken back by returns of `originalReceipt` at this terminal.
+    static func pointsReversed(_ db: Database, originalReceipt: String) throws -> Int64 {
+        let bodies = try Data.fetchAll(
+            db,
+            sql: "SELECT body FROM journal WHERE kind = 'return' AND original_receipt = ?",
+            arguments: [originalReceipt]
+        )
+        var total: Int64 = 0
+        for body in bodies {
+            if case .return(let ret) = try WireCoding.decode(JournalEntry.self, from: body).event {
+                total += ret.pointsReversed
+            }
+        }
+        return total
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+import OmnisyncCore
+
+/// The checks behind `omnisync-agent verify`.
+enum JournalVerifier {
+    static func verify(_ db: Database) throws -> VerifyReport {
+        var problems: [String] = []
+        let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+        if integrity != ["ok"] {
+            problems.append(contentsOf: integrity.prefix(10).map { "sqlite integrity: \($0)" })
+        }
+        let state = try AgentStateRow.fetch(db)
+
+        var entries: Int64 = 0
+        var expected: [String: Int64] = [:]
+        let cursor = try Row.fetchCursor(db, sql: "SELECT terminal, seq, id, body FROM journal ORDER BY terminal, seq")
+        while let row = try cursor.next() {
+            entries += 1
+            let terminal: String = row["terminal"]
+            let seq: Int64 = row["seq"]
+            let next = expected[terminal, default: 1]
+            if seq != next {
+                problems.append("terminal \(terminal): sequence jumps from \(next - 1) to \(seq)")
+            }
+            expected[terminal] = seq + 1
+            do {
+                let entry = try WireCoding.decode(JournalEntry.self, from: row["body"])
+                if entry.seq != seq || entry.id.rawValue != (row["id"] as String) || entry.terminal.rawValue != terminal {
+                    problems.append("terminal \(terminal) seq \(seq): stored columns disagree with the entry's content")
+                }
+            } catch {
+                problems.append("terminal \(terminal) seq \(seq): entry does not decode (\(error.description))")
+            }
+        }
+        let last = (expected[state.terminal.rawValue] ?? 1) - 1
+        if state.acknowledgedSeq > last {
+            problems.append("acknowledged sequence \(state.acknowledgedSeq) is beyond the journal's last entry \(last)")
+        }
+
+        var profiles = 0
+        for row in try Row.fetchAll(db, sql: "SELECT id, state FROM profiles") {
+            profiles += 1
+            let id: String = row["id"]
+            do {
+                let profile = try WireCoding.decode(ProfileState.self, from: row["state"])
+                if profile.id.rawValue != id { problems.append("profile \(id): stored under the wrong id") }
+            } catch {
+                problems.append("profile \(id): does not decode (\(error.description))")
+            }
+        }
+        return VerifyReport(entries: entries, profiles: profiles, problems: problems)
+    }
+}

@@ -1,0 +1,60 @@
+import GRDB
+
+/// The agent's schema, as named, append-only migrations.
+///
+/// A shipped migration is never edited: terminals in the field have run it.
+/// Add a new one at the end instead.
+enum AgentMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+
+        migrator.registerMigration("v1: journal, local profiles, sync state") { db in
+            // One row per entry, never deleted while unacknowledged. `body` is
+            // the entry's canonical JSON, sent to the hub as is.
+            try db.execute(sql: """
+                CREATE TABLE journal (
+                    terminal TEXT NOT NULL,
+                    seq INTEGER NOT NULL CHECK (seq >= 1),
+                    id TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    customer TEXT,
+                    receipt TEXT,
+                    original_receipt TEXT,
+                    recorded_at_ms INTEGER NOT NULL,
+                    body BLOB NOT NULL,
+                    PRIMARY KEY (terminal, seq)
+                );
+                CREATE INDEX journal_receipt ON journal (receipt) WHERE receipt IS NOT NULL;
+                CREATE INDEX journal_original_receipt ON journal (original_receipt) WHERE original_receipt IS NOT NULL;
+
+                CREATE TABLE profiles (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    state BLOB NOT NULL
+                );
+
+                CREATE TABLE cards (
+                    card TEXT PRIMARY KEY NOT NULL,
+                    customer TEXT NOT NULL
+                );
+                CREATE INDEX cards_customer ON cards (customer);
+
+                CREATE TABLE agent_state (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    hub TEXT NOT NULL,
+                    terminal TEXT NOT NULL,
+                    store TEXT NOT NULL,
+                    pinned_ca INTEGER NOT NULL,
+                    acknowledged_seq INTEGER NOT NULL DEFAULT 0,
+                    pull_cursor TEXT,
+                    policy BLOB,
+                    clock TEXT,
+                    last_sync_at_ms INTEGER,
+                    last_attempt_at_ms INTEGER,
+                    last_error TEXT,
+                    unreachable_since_ms INTEGER
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import GRDB
+import OmnisyncCore
+
+/// One sync round: push every unacknowledged entry, then pull merged profiles.
+///
+/// The rules that make it safe (see `docs/protocol.md`):
+/// - entries are marked acknowledged only from the hub's answer, after it has
+///   stored them; a lost answer means a harmless resend;
+/// - the hub names the next sequence it expects; the engine resends from there;
+/// - each pulled page is merged and its cursor saved in one transaction, so a
+///   crash mid-pull re-fetches at most one page, and merging twice is harmless.
+struct SyncEngine {
+    let database: DatabasePool
+    let transport: any HubTransport
+    var pushBatchSize = 500
+    var pullPageSize = 500
+    var now: @Sendable () -> Date = Date.init
+
+    func run(progress: (SyncProgress) -> Void) async throws(AgentError) -> SyncReport {
+        do {
+            let report = try await runUnrecorded(progress: progress)
+            try recordOutcome(error: nil)
+            return report
+        } catch {
+            try? recordOutcome(error: error)
+            throw error
+        }
+    }
+
+    private func runUnrecorded(progress: (SyncProgress) -> Void) async throws(AgentError) -> SyncReport {
+        var report = SyncReport(pushed: 0, pulled: 0, acknowledgedSeq: 0, quarantined: 0)
+        try await push(into: &report, progress: progress)
+        try await pull(into: &report, progress: progress)
+        return report
+    }
+
+    private func push(into report: inout SyncReport, progress: (SyncProgress) -> Void) async throws(AgentError) {
+        let start = try read { db in
+            let state = try AgentStateRow.fetch(db)
+            return (state, try Journal.lastSeq(db, terminal: state.terminal))
+        }
+        let terminal = start.0.terminal
+        let lastSeq = start.1
+        var acknowledged = start.0.acknowledgedSeq
+        let firstAcknowledged = acknowledged
+        report.acknowledgedSeq = acknowledged
+        let total = max(0, lastSeq - acknowledged)
+        if total > 0 { progress(.pushed(acknowledged: 0, of: total)) }
+
+        while true {
+            let batch = try read { db in try Journal.entries(db, terminal: terminal, after: acknowledged, limit: pushBatchSize) }
+            guard let last = batch.last else { break }
+            let body = PushRequest.body(
+                terminal: terminal, backlog: max(0, lastSeq - last.seq), encodedEntries: batch.map(\.body)
+            )
+            let answer: PushResponse
+            do {
+                answer = try await transport.push(body: body)
+            } catch {
+                throw Self.agentError(error)
+            }
+            if answer.acknowledgedSeq > lastSeq {
+                throw AgentError(
+                    .journalMismatch,
+                    "the hub has acknowledged entries up to \(answer.acknowledgedSeq) for terminal \(terminal), but this journal ends at \(lastSeq): it was reset or copied; register this device as a new terminal (`omnisync-hub terminals add`) and re-run init"
+                )
+            }
+            if answer.acknowledgedSeq == acknowledged && answer.stored == 0 && answer.duplicates == 0 && answer.quarantined == 0 {
+                throw AgentError(.hubRejected, "the hub accepted none of entries \(batch[0].seq)...\(last.seq) and expects \(answer.expectedSeq); see the hub's log")
+            }
+            // The hub may expect an entry below this batch (restored from a
+            // backup): acknowledgement then moves back and the next batch
+            // resends from there. Nothing is deleted, so it is always possible.
+            acknowledged = answer.acknowledgedSeq
+            report.quarantined += answer.quarantined
+            try write { db in
+                var state = try AgentStateRow.fetch(db)
+                state.acknowledgedSeq = acknowledged
+                try state.save(db)
+            }
+            report.acknowledgedSeq = acknowledged
+            report.pushed = max(0, acknowledged - firstAcknowledged)
+            progress(.pushed(acknowledged: report.pushed, of: total))
+            if acknowledged >= lastSeq { break }
+        }
+    }
+
+    private func pull(into report: inout SyncReport, progress: (SyncProgress) -> Void) async throws(AgentError) {
+        var cursor = try read { db in try AgentStateRow.fetch(db).pullCursor }
+        while true {
+            let page: PullResponse
+            do {
+                page = try await transport.pull(cursor: cursor, limit: pullPageSize)
+            } catch {
+                throw Self.agentError(error)
+            }
+            try write { db in
+                var state = try AgentStateRow.fetch(db)
+                var clock = HybridLogicalClock(replica: ReplicaID(state.terminal), resumingAfter: state.clock)
+                for profile in page.profiles {
+                    try LocalProfileStore.merge(db, profile)
+                    // Later local edits must order after what this terminal has now seen.
+                    if let latest = profile.latestStamp { clock.observe(latest, wallMillis: now().millis) }
+                }
+                state.clock = clock.last
+                state.pullCursor = page.cursor
+                state.policy = page.policy
+                try state.save(db)
+            }
+            cursor = page.cursor
+            report.pulled += page.profiles.count
+            if !page.profiles.isEmpty { progress(.pulled(profiles: report.pulled)) }
+            if !page.hasMore { break }
+        }
+    }
+
+    /// Remembers the outcome for `status`: last success, or the last error and
+    /// since when the hub has been unreachable.
+    private func recordOutcome(error: AgentError?) throws(AgentError) {
+        let at = now()
+        try write { db in
+            var state = try AgentStateRow.fetch(db)
+            state.lastAttemptAt = at
+            if let error {
+                state.lastError = error.message
+                if error.code == .hubUnreachable {
+                    state.unreachableSince = state.unreachableSince ?? at
+                } else {
+                    state.unreachableSince = nil
+                }
+            } else {
+                state.lastSyncAt = at
+                state.lastError = nil
+                state.unreachableSince = nil
+            }
+            try state.save(db)
+        }
+    }
+
+    static func agentError(_ error: TransportError) -> AgentError {
+        switch error {
+        case .unreachable, .untrustedCertificate, .tlsHandshakeFailed:
+            return AgentError(.hubUnreachable, error.description)
+        case .rejected(let status, let code, let message):
+            switch (status, code) {
+            case (401, "terminal_revoked"):
+                return AgentError(.hubRejected, "token revoked: the hub no longer accepts this terminal (\(message))")
+            case (401, _):
+                return AgentError(.hubRejected, "token rejected by the hub: check the token given to `omnisync-agent init` (\(message))")
+            case (409, "sequence_conflict"):
+                return AgentError(.journalMismatch, "the hub holds different entries under this terminal's sequence numbers: \(message)")
+            default:
+                return AgentError(.hubRejected, error.description)
+            }
+        case .invalidResponse:
+            return AgentError(.hubRejected, error.description)
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws(AgentError) -> T {
+        do {
+            return try database.read(body)
+        } catch {
+            throw AgentError.wrapping(error)
+        }
+    }
+
+    private func write<T>(_ body: (Database) throws -> T) throws(AgentError) -> T {
+        do {
+            return try database.write(body)
+        } catch {
+            throw AgentError.wrapping(error)
+        }
+    }
+}
+
+extension AgentError {
+    /// Keeps an ``AgentError`` as it is; describes anything else as a storage failure.
+    static func wrapping(_ error: any Error) -> AgentError {
+        if let error = error as? AgentError { return error }
+        if let problem = error as? DecodingProblem {
+            return AgentError(.corrupt, "stored data does not decode (\(problem)); run `omnisync-agent verify`")
+        }
+        return AgentError(.storage, "local database: \(error)")
+    }
+}
+
+extension ProfileState {
+    /// The latest timestamp anywhere in the state.
+    var latestStamp: HLCTimestamp? {
+        var latest = erasure
+        func consider(_ stamp: HLCTimestamp?) {
+            guard let stamp else { return }
+            if latest == nil || stamp > latest! { latest = stamp }
+        }
+        fields.values.forEach { consider($0.stamp) }
+        consent.values.forEach { consider($0.stamp) }
+        tags.adds.values.forEach { consider($0.max()) }
+        consider(tags.removed.max())
+        return latest
+    }
+}

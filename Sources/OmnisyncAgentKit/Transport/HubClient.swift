@@ -1,0 +1,56 @@
+public import Foundation
+public import OmnisyncCore
+
+/// The ``HubTransport`` over HTTPS, authenticating with the terminal's token.
+public struct HubClient: HubTransport {
+    private let baseURL: String
+    private let token: String
+    private let http: CurlHTTPClient
+    private let now: @Sendable () -> Date
+
+    /// - Parameters:
+    ///   - hub: the hub's base URL, `https://hub.example:8443`.
+    ///   - token: the terminal's token, sent as `Authorization: Bearer`.
+    ///   - options: TLS pinning and time limits.
+    public init(hub: String, token: String, options: CurlHTTPClient.Options, now: @escaping @Sendable () -> Date = Date.init) throws(TransportError) {
+        self.baseURL = hub.hasSuffix("/") ? String(hub.dropLast()) : hub
+        self.token = token
+        self.http = try CurlHTTPClient(options: options)
+        self.now = now
+    }
+
+    public func push(body: Data) async throws(TransportError) -> PushResponse {
+        try await send("POST", "/v1/push", body: body, as: PushResponse.self)
+    }
+
+    public func pull(cursor: String?, limit: Int) async throws(TransportError) -> PullResponse {
+        var path = "/v1/pull?limit=\(limit)"
+        if let cursor {
+            path += "&cursor=\(cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor)"
+        }
+        return try await send("GET", path, body: nil, as: PullResponse.self)
+    }
+
+    private func send<Answer: Decodable>(_ method: String, _ path: String, body: Data?, as type: Answer.Type) async throws(TransportError) -> Answer {
+        let headers = [
+            "Authorization: Bearer \(token)",
+            "Accept: application/json",
+            "Content-Type: application/json",
+            // The hub measures each terminal's clock skew from this.
+            "Omnisync-Sent-At: \(RFC3339.format(now()))",
+        ]
+        let response = try await http.perform(method: method, url: baseURL + path, headers: headers, body: body)
+        guard (200..<300).contains(response.status) else {
+            if let error = try? WireCoding.decode(ErrorBody.self, from: response.body) {
+                throw .rejected(status: response.status, code: error.error.code, message: error.error.message)
+            }
+            let text = String(decoding: response.body.prefix(200), as: UTF8.self)
+            throw .rejected(status: response.status, code: "http_\(response.status)", message: text.isEmpty ? "no error body" : text)
+        }
+        do {
+            return try WireCoding.decode(type, from: response.body)
+        } catch {
+            throw .invalidResponse("\(path): \(error.description)")
+        }
+    }
+}

@@ -1,0 +1,25 @@
+/// Why a request to the hub failed, classified for the person reading `status`.
+public enum TransportError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No answer: connection refused, DNS, timeout, connection cut.
+    case unreachable(String)
+    /// A TLS connection to a hub whose certificate does not chain to the pinned CA
+    /// (or is for another host name).
+    case untrustedCertificate(String)
+    /// The TLS handshake failed for another reason (often a certificate
+    /// signed by a CA other than the pinned one, or not a TLS server).
+    case tlsHandshakeFailed(String)
+    /// The hub answered with an error status and its JSON error body.
+    case rejected(status: Int, code: String, message: String)
+    /// The hub answered something this agent cannot read.
+    case invalidResponse(String)
+
+    public var description: String {
+        switch self {
+        case .unreachable(let detail): "hub unreachable: \(detail)"
+        case .untrustedCertificate(let detail): "hub certificate not trusted: \(detail)"
+        case .tlsHandshakeFailed(let detail): "TLS handshake with the hub failed (is its certificate signed by the pinned CA?): \(detail)"
+        case .rejected(let status, let code, let message): "hub refused the request (HTTP \(status) \(code)): \(message)"
+        case .invalidResponse(let detail): "unexpected answer from the hub: \(detail)"
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/// Goods brought back (`record return`): like a sale, naming the original receipt.
+public struct ReturnRequest: Hashable, Sendable {
+    public var reference: CustomerReference
+    public var lines: [SaleLine]
+    public var total: Money
+    public var receipt: String?
+    public var originalReceipt: String
+
+    public init(reference: CustomerReference = .init(), lines: [SaleLine], total: Money, receipt: String? = nil, originalReceipt: String) {
+        self.reference = reference
+        self.lines = lines
+        self.total = total
+        self.receipt = receipt
+        self.originalReceipt = originalReceipt
+    }
+}
+
+extension ReturnRequest: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case card, customer, lines, total, receipt, originalReceipt
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let reference = CustomerReference(
+            customer: try container.decodeIfPresent(CustomerID.self, forKey: .customer),
+            card: try container.decodeIfPresent(CardNumber.self, forKey: .card)
+        )
+        let total = try container.decode(Money.self, forKey: .total)
+        guard total.amount >= 0 else { throw container.invalid(.total, "must not be negative (a return's total is the amount refunded)") }
+        let lines = try container.decode([SaleLine].self, forKey: .lines)
+            .validated(against: total, in: container, linesKey: .lines)
+        let receipt = try container.decodeReceipt(forKey: .receipt)
+        guard let original = try container.decodeReceipt(forKey: .originalReceipt) else {
+            throw DecodingError.keyNotFound(CodingKeys.originalReceipt, .init(codingPath: container.codingPath, debugDescription: ""))
+        }
+        self.init(reference: reference, lines: lines, total: total, receipt: receipt, originalReceipt: original)
+    }
+}

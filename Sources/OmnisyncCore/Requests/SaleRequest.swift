@@ -1,0 +1,53 @@
+/// A sale as point-of-sale software submits it (`record sale`).
+public struct SaleRequest: Hashable, Sendable {
+    public var reference: CustomerReference
+    public var lines: [SaleLine]
+    public var total: Money
+    public var receipt: String?
+    public var pointsRedeemed: Int64
+
+    public init(reference: CustomerReference = .init(), lines: [SaleLine], total: Money, receipt: String? = nil, pointsRedeemed: Int64 = 0) {
+        self.reference = reference
+        self.lines = lines
+        self.total = total
+        self.receipt = receipt
+        self.pointsRedeemed = pointsRedeemed
+    }
+}
+
+extension SaleRequest: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case card, customer, lines, total, receipt, pointsRedeemed
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let reference = CustomerReference(
+            customer: try container.decodeIfPresent(CustomerID.self, forKey: .customer),
+            card: try container.decodeIfPresent(CardNumber.self, forKey: .card)
+        )
+        let total = try container.decode(Money.self, forKey: .total)
+        guard total.amount >= 0 else { throw container.invalid(.total, "must not be negative") }
+        let lines = try container.decode([SaleLine].self, forKey: .lines)
+            .validated(against: total, in: container, linesKey: .lines)
+        let receipt = try container.decodeReceipt(forKey: .receipt)
+        let redeemed = try container.decodeIfPresent(Int64.self, forKey: .pointsRedeemed) ?? 0
+        guard redeemed >= 0 else { throw container.invalid(.pointsRedeemed, "must not be negative") }
+        if redeemed > 0 && reference.isAnonymous {
+            throw container.invalid(.pointsRedeemed, "needs a customer or card to redeem from")
+        }
+        self.init(reference: reference, lines: lines, total: total, receipt: receipt, pointsRedeemed: redeemed)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Decodes an optional receipt number: 1-64 printable characters.
+    func decodeReceipt(forKey key: Key) throws -> String? {
+        guard let receipt = try decodeIfPresent(String.self, forKey: key) else { return nil }
+        guard (1...64).contains(receipt.count), !receipt.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+            throw invalid(key, "must be 1-64 characters without spaces")
+        }
+        return receipt
+    }
+}

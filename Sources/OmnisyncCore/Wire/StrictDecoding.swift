@@ -1,0 +1,23 @@
+extension Decoder {
+    /// Throws when the current JSON object has a key that `Keys` does not list.
+    ///
+    /// The data contract says unknown fields are an error, not ignored: a POS
+    /// integration that misspells `pointsRedeemed` must hear about it at once
+    /// rather than silently record a sale without the redemption.
+    public func rejectUnknownKeys<Keys: CodingKey>(_ keys: Keys.Type) throws {
+        let container = try self.container(keyedBy: AnyCodingKey.self)
+        for key in container.allKeys where Keys(stringValue: key.stringValue) == nil {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: codingPath + [key], debugDescription: "unknown field")
+            )
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Throws a data-corrupted error at `key` with `message`, keeping the path so
+    /// that the one-line error names the field.
+    public func invalid(_ key: Key, _ message: String) -> DecodingError {
+        DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: message)
+    }
+}

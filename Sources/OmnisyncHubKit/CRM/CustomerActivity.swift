@@ -1,0 +1,85 @@
+public import Foundation
+public import OmnisyncCore
+
+/// The hub's projection of a customer's purchase behaviour across channels.
+///
+/// Hub-only: terminals do not replicate it. Updated as entries are stored; an
+/// erased customer's activity is cleared with the rest of their data.
+public struct CustomerActivity: Sendable, Hashable, Codable {
+    /// Sales (orders) in any channel.
+    public var orders: Int
+    public var returns: Int
+    /// Loyalty card presentations at terminals and kiosks.
+    public var visits: Int
+    public var firstPurchase: Date?
+    public var lastPurchase: Date?
+    public var lastSeen: Date?
+    /// Channels the customer bought in (`store`, later `web`).
+    public var channels: Set<String>
+    /// Stores the customer dealt with.
+    public var stores: Set<StoreID>
+    /// Net spend per currency, in minor units (sales less returns).
+    public var spend: [Currency: Int64]
+
+    public init() {
+        orders = 0
+        returns = 0
+        visits = 0
+        channels = []
+        stores = []
+        spend = [:]
+    }
+
+    /// Folds one entry at a terminal of `store` into the projection.
+    public mutating func apply(_ entry: JournalEntry, store: StoreID) {
+        let at = entry.recordedAt
+        stores.insert(store)
+        lastSeen = max(lastSeen ?? at, at)
+        switch entry.event {
+        case .sale(let sale):
+            orders += 1
+            channels.insert("store")
+            firstPurchase = min(firstPurchase ?? at, at)
+            lastPurchase = max(lastPurchase ?? at, at)
+            spend[sale.total.currency, default: 0] += sale.total.amount
+        case .return(let ret):
+            returns += 1
+            spend[ret.total.currency, default: 0] -= ret.total.amount
+        case .scan:
+            visits += 1
+        case .profile:
+            break
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case orders, returns, visits, firstPurchase, lastPurchase, lastSeen, channels, stores, spend
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(orders, forKey: .orders)
+        try container.encode(returns, forKey: .returns)
+        try container.encode(visits, forKey: .visits)
+        try container.encode(firstPurchase, forKey: .firstPurchase)
+        try container.encode(lastPurchase, forKey: .lastPurchase)
+        try container.encode(lastSeen, forKey: .lastSeen)
+        try container.encode(channels.sorted(), forKey: .channels)
+        try container.encode(stores.sorted(), forKey: .stores)
+        // A list of money values, as the contract shows spend.
+        try container.encode(spend.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key) }, forKey: .spend)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        orders = try container.decode(Int.self, forKey: .orders)
+        returns = try container.decode(Int.self, forKey: .returns)
+        visits = try container.decode(Int.self, forKey: .visits)
+        firstPurchase = try container.decodeIfPresent(Date.self, forKey: .firstPurchase)
+        lastPurchase = try container.decodeIfPresent(Date.self, forKey: .lastPurchase)
+        lastSeen = try container.decodeIfPresent(Date.self, forKey: .lastSeen)
+        channels = Set(try container.decode([String].self, forKey: .channels))
+        stores = Set(try container.decode([StoreID].self, forKey: .stores))
+        spend = Dictionary(uniqueKeysWithValues: try container.decode([Money].self, forKey: .spend).map { ($0.currency, $0.amount) })
+    }
+}

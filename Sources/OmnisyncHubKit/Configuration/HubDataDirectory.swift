@@ -1,0 +1,65 @@
+public import Foundation
+
+/// The hub's files, all under one directory.
+///
+/// - `hub.sqlite`: the embedded database (unless `--database` names another);
+/// - `tls/ca.pem`: the development CA agents pin (`omnisync-agent init --ca-file`);
+/// - `tls/ca-key.pem`, `tls/server.pem`, `tls/server-key.pem`: the rest of the
+///   development TLS material, generated on first start;
+/// - `admin-token`: the token admin endpoints require, owner-only.
+public struct HubDataDirectory: Sendable, Hashable {
+    public static let defaultPath = "/var/lib/omnisync-hub"
+    public static let environmentVariable = "OMNISYNC_HUB_DATA_DIR"
+
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// The data dir named by a flag, else by `$OMNISYNC_HUB_DATA_DIR`, else the default.
+    public static func resolve(flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> HubDataDirectory {
+        if let flag, !flag.isEmpty { return HubDataDirectory(path: flag) }
+        if let value = environment[environmentVariable], !value.isEmpty { return HubDataDirectory(path: value) }
+        return HubDataDirectory(path: defaultPath)
+    }
+
+    public var databasePath: String { path + "/hub.sqlite" }
+    public var tlsPath: String { path + "/tls" }
+    public var caCertificatePath: String { tlsPath + "/ca.pem" }
+    public var caKeyPath: String { tlsPath + "/ca-key.pem" }
+    public var serverCertificatePath: String { tlsPath + "/server.pem" }
+    public var serverKeyPath: String { tlsPath + "/server-key.pem" }
+    public var adminTokenPath: String { path + "/admin-token" }
+
+    /// Creates the directory owner-only if it is missing.
+    public func create() throws(HubError) {
+        try Self.makeDirectory(path)
+    }
+
+    static func makeDirectory(_ path: String) throws(HubError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw HubError(.configuration, "cannot create \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes a file atomically with the given permissions.
+    static func write(_ contents: Data, to file: String, permissions: Int) throws(HubError) {
+        let temporary = file + ".tmp"
+        do {
+            guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: permissions]) else {
+                throw CocoaError(.fileWriteNoPermission)
+            }
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            try handle.write(contentsOf: contents)
+            try handle.synchronize()
+            try handle.close()
+            if rename(temporary, file) != 0 { throw CocoaError(.fileWriteUnknown) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw HubError(.configuration, "cannot write \(file): \(error.localizedDescription)")
+        }
+    }
+}

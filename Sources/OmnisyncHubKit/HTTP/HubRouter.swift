@@ -1,0 +1,88 @@
+public import Foundation
+public import Hummingbird
+import HTTPTypes
+import Logging
+import OmnisyncCore
+
+/// The hub's HTTP API (see `docs/protocol.md`):
+///
+/// - `GET  /healthz`: liveness, no authentication;
+/// - `POST /v1/push`: a terminal's batch of entries (terminal token);
+/// - `GET  /v1/pull?cursor=C&limit=N`: profile changes for the terminal's store;
+/// - `GET  /v1/admin/status`: terminals and operator counts (admin token);
+/// - `GET  /v1/admin/customers/ID[?reveal=true]`: the merged customer view.
+///
+/// Every error is a JSON body `{"error":{"code","message"}}`.
+public enum HubRouter {
+    public static func make(store: any HubStore, adminToken: String, now: @escaping @Sendable () -> Date = Date.init) -> Router<HubRequestContext> {
+        let router = Router(context: HubRequestContext.self)
+        router.add(middleware: ErrorLoggingMiddleware())
+
+        router.get("healthz") { _, _ in
+            JSONResponse(value: ["status": "ok"])
+        }
+
+        let terminals = router.group("v1").add(middleware: TerminalAuthenticator(store: store))
+        terminals.post("push") { request, context in
+            let terminal = context.terminal!
+            let contact = TerminalContact(receivedAt: now(), sentAt: request.sentAt)
+            var request = request
+            let batch = try await request.decodeJSON(IncomingPush.self, context: context)
+            guard batch.terminal == terminal.id else {
+                throw HubError(.forbidden, "this token belongs to terminal \(terminal.id); it cannot push entries of \(batch.terminal)")
+            }
+            if let foreign = batch.entries.first(where: { $0.terminal != nil && $0.terminal != terminal.id.rawValue }) {
+                throw HubError(.forbidden, "entry seq \(foreign.seq) names terminal \(foreign.terminal!); terminal \(terminal.id) can only push its own entries")
+            }
+            let answer = try await store.push(batch, from: terminal, contact: contact)
+            if answer.quarantined > 0 {
+                context.logger.warning("entries quarantined", metadata: ["terminal": "\(terminal.id)", "count": "\(answer.quarantined)"])
+            }
+            return JSONResponse(value: answer)
+        }
+        terminals.get("pull") { request, context in
+            let terminal = context.terminal!
+            let contact = TerminalContact(receivedAt: now(), sentAt: request.sentAt)
+            let query = request.uri.queryParameters
+            let cursor = query["cursor"].map(String.init)
+            var limit = 500
+            if let text = query["limit"] {
+                guard let value = Int(text), (1...1000).contains(value) else {
+                    throw HubError(.malformedRequest, "limit must be an integer from 1 to 1000")
+                }
+                limit = value
+            }
+            let page = try await store.pull(for: terminal, after: cursor, limit: limit, contact: contact)
+            let answer = PullResponse(
+                profiles: page.profiles, cursor: page.cursor, hasMore: page.hasMore,
+                policy: try await store.loyaltyPolicy(), serverTime: now()
+            )
+            return JSONResponse(value: answer)
+        }
+
+        let admin = router.group("v1/admin").add(middleware: AdminAuthenticator(adminToken: adminToken))
+        admin.get("status") { _, _ in
+            JSONResponse(value: try await store.status())
+        }
+        admin.get("customers/:id") { request, context in
+            let text = try context.parameters.require("id")
+            guard let id = CustomerID(rawValue: text) else {
+                throw HubError(.malformedRequest, InvalidIdentifier(noun: CustomerKind.noun, value: text).message)
+            }
+            guard let record = try await store.customer(id: id) else {
+                throw HubError(.notFound, "no customer \(id) at the hub")
+            }
+            let reveal = request.uri.queryParameters["reveal"] == "true"
+            return JSONResponse(value: HubCustomerView(record, reveal: reveal))
+        }
+        return router
+    }
+}
+
+extension Request {
+    /// The terminal's wall clock when it sent the request (`Omnisync-Sent-At`).
+    var sentAt: Date? {
+        guard let name = HTTPField.Name("Omnisync-Sent-At"), let value = headers[name] else { return nil }
+        return RFC3339.parse(value)
+    }
+}

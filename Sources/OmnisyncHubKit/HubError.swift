@@ -1,0 +1,35 @@
+/// Why a hub operation failed, with a stable code and a message a support
+/// engineer (or an integrator reading an HTTP error body) can act on.
+public struct HubError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// No token, or a token the hub does not know.
+        case unauthorized
+        /// The terminal's token was revoked.
+        case terminalRevoked = "terminal_revoked"
+        /// Authenticated, but not allowed (pushing as another terminal).
+        case forbidden
+        /// The request is not valid JSON, or a field is wrong.
+        case malformedRequest = "malformed_request"
+        /// The request body exceeds the hub's limit.
+        case payloadTooLarge = "payload_too_large"
+        /// A resent sequence number carries a different entry: the terminal's journal was reset.
+        case sequenceConflict = "sequence_conflict"
+        case unknownTerminal = "unknown_terminal"
+        case terminalExists = "terminal_exists"
+        case notFound = "not_found"
+        /// The hub's configuration (data dir, database URL, certificates) is unusable.
+        case configuration
+        /// The database failed.
+        case storage
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,82 @@
+public import OmnisyncCore
+
+/// One entry of a push, decoded on its own.
+///
+/// An entry the hub cannot read (a newer agent's format, a bug) must not fail
+/// the whole batch and block the terminal: it is kept as it came, with the
+/// reason, and quarantined. Only its sequence number must be readable, since
+/// without it the hub cannot place it in the terminal's journal.
+public struct IncomingEntry: Sendable, Hashable {
+    public var seq: Int64
+    /// The entry id, when readable (resends are checked against it).
+    public var id: String?
+    /// The terminal the entry claims to come from, when readable.
+    public var terminal: String?
+    /// The entry, or why it could not be decoded.
+    public var decoded: Result<JournalEntry, DecodingProblem>
+    /// The entry exactly as received, kept for entries that failed to decode.
+    public var raw: JSONValue?
+
+    public init(_ entry: JournalEntry) {
+        self.init(seq: entry.seq, id: entry.id.rawValue, terminal: entry.terminal.rawValue, decoded: .success(entry), raw: nil)
+    }
+
+    init(seq: Int64, id: String?, terminal: String?, decoded: Result<JournalEntry, DecodingProblem>, raw: JSONValue?) {
+        self.seq = seq
+        self.id = id
+        self.terminal = terminal
+        self.decoded = decoded
+        self.raw = raw
+    }
+}
+
+extension IncomingEntry: Decodable {
+    public init(from decoder: any Decoder) throws {
+        do {
+            self.init(try JournalEntry(from: decoder))
+            return
+        } catch {
+            let problem = DecodingProblem(error)
+            let raw = try JSONValue(from: decoder)
+            guard case .integer(let seq)? = raw["seq"], seq >= 1 else {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: decoder.codingPath + [AnyCodingKey("seq")],
+                    debugDescription: "every entry needs a readable seq (1 or more)"
+                ))
+            }
+            self.init(seq: seq, id: raw["id"]?.stringValue, terminal: raw["terminal"]?.stringValue, decoded: .failure(problem), raw: raw)
+        }
+    }
+}
+
+/// The body of `POST /v1/push` as the hub reads it (see ``PushRequest``).
+public struct IncomingPush: Sendable, Hashable {
+    public var terminal: TerminalID
+    public var backlog: Int64
+    public var entries: [IncomingEntry]
+
+    public init(terminal: TerminalID, backlog: Int64, entries: [IncomingEntry]) {
+        self.terminal = terminal
+        self.backlog = backlog
+        self.entries = entries
+    }
+
+    public init(_ request: PushRequest) {
+        self.init(terminal: request.terminal, backlog: request.backlog, entries: request.entries.map(IncomingEntry.init))
+    }
+}
+
+extension IncomingPush: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case terminal, backlog, entries
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        terminal = try container.decode(TerminalID.self, forKey: .terminal)
+        backlog = try container.decode(Int64.self, forKey: .backlog)
+        guard backlog >= 0 else { throw container.invalid(.backlog, "must not be negative") }
+        entries = try container.decode([IncomingEntry].self, forKey: .entries)
+    }
+}

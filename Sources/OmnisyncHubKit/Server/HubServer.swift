@@ -1,0 +1,66 @@
+public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+public import Logging
+import NIOCore
+public import NIOSSL
+
+/// Where and how the hub listens.
+public struct HubServerConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port (tests); the bound port is reported to `onListening`.
+    public var port: Int
+    /// TLS settings; nil serves plain HTTP (only behind a TLS-terminating proxy).
+    public var tls: TLSConfiguration?
+
+    public init(host: String, port: Int, tls: TLSConfiguration?) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+    }
+}
+
+/// Assembles the hub: router, TLS and the Hummingbird application, which is a
+/// `Service` that shuts down gracefully on SIGTERM and SIGINT.
+public enum HubServer {
+    /// Serves until SIGTERM or SIGINT, then finishes in-flight requests and returns.
+    public static func run(
+        store: any HubStore,
+        adminToken: String,
+        configuration: HubServerConfiguration,
+        logger: Logger,
+        onListening: @escaping @Sendable (_ port: Int) async -> Void
+    ) async throws {
+        let app = try makeApplication(store: store, adminToken: adminToken, configuration: configuration, logger: logger, onListening: onListening)
+        try await app.runService()
+    }
+
+    public static func makeApplication(
+        store: any HubStore,
+        adminToken: String,
+        configuration: HubServerConfiguration,
+        logger: Logger,
+        onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+    ) throws(HubError) -> some ApplicationProtocol {
+        let router = HubRouter.make(store: store, adminToken: adminToken)
+        let server: HTTPServerBuilder
+        if let tls = configuration.tls {
+            do {
+                server = try .tls(.http1(), tlsConfiguration: tls)
+            } catch {
+                throw HubError(.configuration, "cannot set up TLS: \(error)")
+            }
+        } else {
+            server = .http1()
+        }
+        return Application(
+            router: router,
+            server: server,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "omnisync-hub"),
+            onServerRunning: { channel in
+                await onListening(channel.localAddress?.port ?? configuration.port)
+            },
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,80 @@
+import GRDB
+
+/// The hub's SQLite schema, as named, append-only migrations.
+///
+/// A shipped migration is never edited; add a new one at the end.
+enum SQLiteHubMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: terminals, entries, quarantine, customers") { db in
+            try db.execute(sql: """
+                CREATE TABLE terminals (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    store TEXT NOT NULL,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    created_at_ms INTEGER NOT NULL,
+                    revoked_at_ms INTEGER,
+                    acknowledged_seq INTEGER NOT NULL DEFAULT 0,
+                    last_contact_ms INTEGER,
+                    reported_backlog INTEGER NOT NULL DEFAULT 0,
+                    clock_skew_ms INTEGER
+                );
+
+                -- Every entry a terminal pushed, stored once per (terminal, seq).
+                CREATE TABLE entries (
+                    terminal TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    id TEXT NOT NULL,
+                    kind TEXT,
+                    customer TEXT,
+                    recorded_at_ms INTEGER,
+                    received_at_ms INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('applied', 'quarantined')),
+                    body BLOB NOT NULL,
+                    PRIMARY KEY (terminal, seq)
+                );
+                CREATE INDEX entries_customer ON entries (customer) WHERE customer IS NOT NULL;
+
+                -- Entries stored but not applied, with the reason, for operators.
+                CREATE TABLE quarantine (
+                    terminal TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    reason TEXT NOT NULL,
+                    quarantined_at_ms INTEGER NOT NULL,
+                    PRIMARY KEY (terminal, seq)
+                );
+
+                -- Merged profile state per customer. change_seq orders changes
+                -- for pulls: SQLite has one writer at a time, so values are
+                -- assigned in commit order and a cursor never skips a row.
+                CREATE TABLE customers (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    state BLOB NOT NULL,
+                    activity BLOB NOT NULL,
+                    change_seq INTEGER NOT NULL
+                );
+                CREATE INDEX customers_change_seq ON customers (change_seq);
+
+                CREATE TABLE cards (
+                    card TEXT PRIMARY KEY NOT NULL,
+                    customer TEXT NOT NULL
+                );
+                CREATE INDEX cards_customer ON cards (customer);
+
+                -- The customers each store's terminals receive on pull.
+                CREATE TABLE store_customers (
+                    store TEXT NOT NULL,
+                    customer TEXT NOT NULL,
+                    PRIMARY KEY (store, customer)
+                );
+
+                CREATE TABLE settings (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value BLOB NOT NULL
+                );
+                INSERT INTO settings (key, value) VALUES ('change_seq', 0);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,113 @@
+import Crypto
+public import Foundation
+import SwiftASN1
+import X509
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A private CA generated on the hub's first start, so that a small chain gets
+/// HTTPS without buying certificates: agents pin `DIR/tls/ca.pem` with
+/// `omnisync-agent init --ca-file`.
+///
+/// Production deployments pass real certificates (`serve --tls-cert/--tls-key`)
+/// instead. Keys are ECDSA P-256; the CA is valid for ten years, the server
+/// certificate for two, and names `localhost`, the loopback addresses, the
+/// machine's host name and any extra names given.
+public enum DevelopmentCertificateAuthority {
+    /// PEM texts of a CA and of a server certificate it signed.
+    public struct Material: Sendable {
+        public var caCertificatePEM: String
+        public var caKeyPEM: String
+        public var serverCertificatePEM: String
+        public var serverKeyPEM: String
+    }
+
+    /// Makes a new CA and a server certificate for `hostnames` (DNS names or IP addresses).
+    public static func generate(hostnames: [String], now: Date = Date()) throws(HubError) -> Material {
+        do {
+            let caKey = P256.Signing.PrivateKey()
+            // A unique name per CA: TLS stacks look issuers up by name, and two
+            // hubs' CAs sharing one would turn "not signed by the pinned CA"
+            // into a confusing signature error.
+            let caName = try DistinguishedName {
+                OrganizationName("Omnisync")
+                CommonName("Omnisync hub development CA \(uniqueSuffix())")
+            }
+            let caCertificate = try Certificate(
+                version: .v3,
+                serialNumber: Certificate.SerialNumber(),
+                publicKey: .init(caKey.publicKey),
+                notValidBefore: now.addingTimeInterval(-3600),
+                notValidAfter: now.addingTimeInterval(10 * 365 * 86400),
+                issuer: caName,
+                subject: caName,
+                signatureAlgorithm: .ecdsaWithSHA256,
+                extensions: try Certificate.Extensions {
+                    Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                    Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+                },
+                issuerPrivateKey: .init(caKey)
+            )
+
+            let serverKey = P256.Signing.PrivateKey()
+            let serverName = try DistinguishedName {
+                OrganizationName("Omnisync")
+                CommonName(hostnames.first ?? "localhost")
+            }
+            let serverCertificate = try Certificate(
+                version: .v3,
+                serialNumber: Certificate.SerialNumber(),
+                publicKey: .init(serverKey.publicKey),
+                notValidBefore: now.addingTimeInterval(-3600),
+                notValidAfter: now.addingTimeInterval(2 * 365 * 86400),
+                issuer: caName,
+                subject: serverName,
+                signatureAlgorithm: .ecdsaWithSHA256,
+                extensions: try Certificate.Extensions {
+                    Critical(BasicConstraints.notCertificateAuthority)
+                    Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
+                    try ExtendedKeyUsage([.serverAuth])
+                    SubjectAlternativeNames(hostnames.map(generalName))
+                },
+                issuerPrivateKey: .init(caKey)
+            )
+            return Material(
+                caCertificatePEM: try caCertificate.serializeAsPEM().pemString,
+                caKeyPEM: caKey.pemRepresentation,
+                serverCertificatePEM: try serverCertificate.serializeAsPEM().pemString,
+                serverKeyPEM: serverKey.pemRepresentation
+            )
+        } catch {
+            throw HubError(.configuration, "cannot generate the development certificates: \(error)")
+        }
+    }
+
+    /// Eight random hex digits.
+    static func uniqueSuffix() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next() as UInt32, radix: 16)
+    }
+
+    /// An IP address SAN for dotted or colon notation, a DNS name otherwise.
+    static func generalName(_ host: String) -> GeneralName {
+        if let bytes = ipv4Bytes(host) ?? ipv6Bytes(host) {
+            return .ipAddress(ASN1OctetString(contentBytes: ArraySlice(bytes)))
+        }
+        return .dnsName(host)
+    }
+
+    static func ipv4Bytes(_ host: String) -> [UInt8]? {
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        let bytes = parts.compactMap { UInt8($0) }
+        return bytes.count == 4 ? bytes : nil
+    }
+
+    static func ipv6Bytes(_ host: String) -> [UInt8]? {
+        guard host.contains(":") else { return nil }
+        var address = in6_addr()
+        guard inet_pton(AF_INET6, host, &address) == 1 else { return nil }
+        return withUnsafeBytes(of: &address) { Array($0) }
+    }
+}

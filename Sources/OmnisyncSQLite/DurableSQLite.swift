@@ -1,0 +1,29 @@
+public import GRDB
+
+/// How every Omnisync SQLite database is opened: WAL, `synchronous=FULL`,
+/// writers waiting for each other across processes, migrations applied.
+///
+/// WAL lets `status` and `customers show` read while a daemon writes.
+/// `synchronous=FULL` makes each commit fsync the WAL before it returns, so an
+/// acknowledged entry survives a power cut. GRDB itself sets `NORMAL` when it
+/// switches a pool to WAL (after `prepareDatabase` runs), which is durable
+/// against process crashes but not against power loss; so FULL is set on the
+/// writer connection once the pool is open, and checked.
+public enum DurableSQLite {
+    public static func open(path: String, label: String, migrator: DatabaseMigrator) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.label = label
+        // Another process (a `record` next to the daemon) may hold the write
+        // lock for a moment; wait rather than fail.
+        configuration.busyMode = .timeout(10)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
+                throw DatabaseError(message: "SQLite refused synchronous=FULL on \(path)")
+            }
+        }
+        try migrator.migrate(pool)
+        return pool
+    }
+}

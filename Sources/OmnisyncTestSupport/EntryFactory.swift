@@ -1,0 +1,48 @@
+public import Foundation
+public import OmnisyncCore
+
+/// Builds well-formed journal entries for one terminal, numbering them in
+/// order, for tests that talk to the hub without an agent.
+public struct EntryFactory: Sendable {
+    public let terminal: TerminalID
+    public private(set) var nextSeq: Int64 = 1
+    private var clock: HybridLogicalClock
+    private var generator = SystemRandomNumberGenerator()
+    public var now = Date(timeIntervalSince1970: 1_795_000_000)
+
+    public init(terminal: String) {
+        self.terminal = TerminalID(rawValue: terminal)!
+        clock = HybridLogicalClock(replica: ReplicaID(self.terminal))
+    }
+
+    /// A new, random id of `kind`.
+    public mutating func identifier<Kind>(_: Kind.Type = Kind.self) -> Identifier<Kind> {
+        Identifier(rawValue: UUIDv7.make(unixMillis: now.millis, using: &generator))!
+    }
+
+    /// The next entry carrying `event`.
+    public mutating func entry(_ event: JournalEvent) -> JournalEntry {
+        now += 1
+        let entry = JournalEntry(
+            id: identifier(), terminal: terminal, seq: nextSeq, recordedAt: now,
+            hlc: clock.tick(wallMillis: now.millis), event: event
+        )
+        nextSeq += 1
+        return entry
+    }
+
+    /// The next entry: a sale of `cents` EUR to `customer`, earning one point per euro.
+    public mutating func sale(customer: CustomerID, card: CardNumber? = nil, cents: Int64 = 1299, redeemed: Int64 = 0) -> JournalEntry {
+        let total = Money(amount: cents, currency: Currency(rawValue: "EUR")!)
+        return entry(.sale(SaleEvent(
+            customer: customer, card: card, enrolled: false,
+            lines: [SaleLine(sku: "SKU-1", quantity: 1, unitPrice: total)], total: total, receipt: "R-\(nextSeq)",
+            pointsEarned: LoyaltyPolicy.default.pointsEarned(by: total), pointsRedeemed: redeemed
+        )))
+    }
+
+    /// The next entry: setting `field` of `customer`'s profile.
+    public mutating func profile(customer: CustomerID, set field: ProfileField, to value: String?) -> JournalEntry {
+        entry(.profile(ProfileEvent(customer: customer, set: [field: value])))
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import OmnisyncAgentKit
+import OmnisyncCLISupport
+import OmnisyncCore
+
+struct Init: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set up this terminal's data dir to sync with a hub.",
+        discussion: """
+            Works offline: nothing is sent until the first sync. Refuses while the data dir holds entries the hub \
+            has not acknowledged under another terminal id or hub. The data dir and token file are owner-only.
+            """
+    )
+
+    @OptionGroup var agent: AgentOptions
+    @Option(help: ArgumentHelp("The hub's URL.", valueName: "URL")) var hub: String
+    @Option(help: "This terminal's id, as registered at the hub.") var terminal: String
+    @Option(help: "The store this terminal belongs to.") var store: String
+    @Option(help: "The token printed by `omnisync-hub terminals add`.") var token: String
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp(
+        "PEM CA the hub's certificate must chain to (e.g. the hub's DIR/tls/ca.pem); default: system CAs.",
+        valueName: "PEM"))
+    var caFile: String?
+
+    func run() async throws {
+        try await reportingFailures(program: "omnisync-agent") {
+            let settings = Agent.Settings(
+                hub: hub,
+                terminal: try TerminalID(validating: terminal),
+                store: try StoreID(validating: store),
+                token: token,
+                caFile: caFile
+            )
+            let initialised = try Agent.initialize(agent.directory, settings: settings)
+            print("terminal \(settings.terminal) (store \(settings.store)) initialised in \(initialised.directory.path)")
+            print("hub \(settings.hub)\(caFile == nil ? "" : ", certificate pinned to the given CA")")
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// `omnisync-agent`: the terminal half of Omnisync.
+@main
+struct OmnisyncAgent: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "omnisync-agent",
+        abstract: "The Omnisync agent: records sales and loyalty scans durably, offline or not, and syncs with the hub.",
+        discussion: """
+            Every command takes --data-dir (default: $OMNISYNC_AGENT_DATA_DIR, else /var/lib/omnisync-agent) and works \
+            while `run` is running.
+            Exit codes: 0 success, 1 failure (one line on standard error), 2 usage error, 3 hub unreachable (sync).
+            """,
+        subcommands: [Init.self, Record.self, Run.self, Sync.self, Status.self, Customers.self, Verify.self]
+    )
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import OmnisyncAgentKit
+import OmnisyncCLISupport
+
+struct Sync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one sync round now: push pending entries, pull profile changes.",
+        discussion: "Shows progress on a terminal. Exits 3 when the hub cannot be reached, 1 on any other failure."
+    )
+
+    @OptionGroup var agent: AgentOptions
+    @Flag(help: "Print the round's report as JSON.") var json = false
+
+    func run() async throws {
+        try await reportingFailures(program: "omnisync-agent", exitCode: agentExitCode) {
+            let opened = try agent.open()
+            let report: SyncReport
+            do {
+                report = try await opened.sync { progress in
+                    switch progress {
+                    case .pushed(let acknowledged, let total):
+                        Output.progress("pushing: \(acknowledged)/\(total) entries acknowledged")
+                    case .pulled(let profiles):
+                        Output.progress("pulling: \(profiles) profiles merged")
+                    }
+                }
+                Output.endProgress()
+            } catch {
+                Output.endProgress()
+                throw error
+            }
+            if json {
+                try Output.json(report)
+            } else {
+                var summary = "synced: \(report.pushed) entries pushed, \(report.pulled) profiles pulled, acknowledged seq \(report.acknowledgedSeq)"
+                if report.quarantined > 0 { summary += " (\(report.quarantined) quarantined at the hub)" }
+                print(summary)
+            }
+        }
+    }
+}

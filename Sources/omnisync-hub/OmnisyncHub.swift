@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// `omnisync-hub`: the head-office half of Omnisync.
+@main
+struct OmnisyncHub: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "omnisync-hub",
+        abstract: "The Omnisync hub: receives terminal journals, merges customer profiles, shows sync status.",
+        discussion: """
+            Every command takes --data-dir and --database and works while `serve` runs.
+            Exit codes: 0 success, 1 failure (one line on standard error), 2 usage error.
+            """,
+        subcommands: [Serve.self, Terminals.self, Status.self, Customers.self]
+    )
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OmnisyncCLISupport
+import OmnisyncHubKit
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the hub's HTTPS server until SIGTERM or SIGINT.",
+        discussion: """
+            Without --tls-cert/--tls-key, a development CA and server certificate are generated into DIR/tls on \
+            first start; agents pin DIR/tls/ca.pem (`omnisync-agent init --ca-file`). An admin token is written \
+            to DIR/admin-token. Once listening, prints `listening on https://HOST:PORT` on standard output.
+            """
+    )
+
+    @OptionGroup var hub: HubOptions
+
+    @Option(help: ArgumentHelp("Address to listen on; port 0 picks a free port.", valueName: "HOST:PORT"))
+    var listen: String = "0.0.0.0:8443"
+
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("PEM certificate chain (production).", valueName: "FILE"))
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("PEM private key of --tls-cert.", valueName: "FILE"))
+    var tlsKey: String?
+
+    @Option(name: .customLong("tls-hostname"), help: ArgumentHelp(
+        "Extra name or IP for the development certificate (repeatable); used when it is first generated.",
+        valueName: "NAME"))
+    var tlsHostnames: [String] = []
+
+    @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP, only behind a proxy that terminates TLS.")
+    var insecureHTTP = false
+
+    func validate() throws {
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        guard ListenAddress(listen) != nil else {
+            throw ValidationError("--listen must be HOST:PORT, e.g. 0.0.0.0:8443 (got '\(listen)')")
+        }
+    }
+
+    func run() async throws {
+        LogSetup.bootstrap(defaultLevel: .info, environment: ProcessInfo.processInfo.environment)
+        let logger = Logger(label: "omnisync.hub")
+        try await reportingFailures(program: "omnisync-hub") {
+            let address = ListenAddress(listen)!
+            let directory = hub.directory
+            let store = try hub.openStore()
+            try directory.create()
+            let adminToken = try AdminToken.loadOrCreate(directory)
+            let tls = try insecureHTTP ? nil : HubTLS.serverConfiguration(
+                tlsCertificate.map { .files(certificateChain: $0, privateKey: tlsKey!) } ?? .development(extraHostnames: tlsHostnames),
+                directory: directory
+            )
+            let scheme = tls == nil ? "http" : "https"
+            try await HubServer.run(
+                store: store,
+                adminToken: adminToken,
+                configuration: .init(host: address.host, port: address.port, tls: tls),
+                logger: logger,
+                onListening: { port in
+                    // Scripts and tests wait for this line to know the hub is up.
+                    Output.line("listening on \(scheme)://\(address.displayHost):\(port)")
+                }
+            )
+        }
+    }
+}
+
+/// `HOST:PORT`, with IPv6 hosts in brackets (`[::1]:8443`).
+struct ListenAddress {
+    var host: String
+    var port: Int
+
+    init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            return nil
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        self.host = host
+        self.port = port
+    }
+
+    /// The host as it appears in a URL.
+    var displayHost: String { host.contains(":") ? "[\(host)]" : host }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import OmnisyncCLISupport
+import OmnisyncCore
+import OmnisyncHubKit
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Every terminal's sync progress, and what needs an operator.",
+        discussion: "ACKED is the highest sequence stored; BACKLOG what the terminal reported still holding; SKEW its clock minus the hub's."
+    )
+
+    @OptionGroup var hub: HubOptions
+    @Flag(help: "Print JSON: { terminals: [...], quarantined, conflicts }.") var json = false
+
+    func run() async throws {
+        try await reportingFailures(program: "omnisync-hub") {
+            let report = try await hub.openStore().status()
+            if json {
+                try Output.json(report)
+                return
+            }
+            if report.terminals.isEmpty {
+                print("no terminals registered")
+            } else {
+                let now = Date()
+                Output.table(
+                    headers: ["TERMINAL", "STORE", "LAST CONTACT", "ACKED", "BACKLOG", "SKEW", "QUARANTINED", "STATE"],
+                    rows: report.terminals.map { terminal in
+                        [
+                            terminal.terminal.rawValue,
+                            terminal.store.rawValue,
+                            terminal.lastContact.map { Output.age(now.timeIntervalSince($0)) + " ago" } ?? "never",
+                            String(terminal.acknowledgedSeq),
+                            String(terminal.reportedBacklog),
+                            terminal.clockSkewSeconds.map { String(format: "%+.1fs", $0) } ?? "-",
+                            String(terminal.quarantined),
+                            terminal.revoked ? "revoked" : "active",
+                        ]
+                    }
+                )
+            }
+            print("quarantined entries: \(report.quarantined)   conflicts: \(report.conflicts)")
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import OmnisyncCLISupport
+import OmnisyncCore
+import OmnisyncHubKit
+
+struct Terminals: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Register, list and revoke terminals.",
+        subcommands: [Add.self, List.self, Revoke.self]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a terminal and print its token (shown once, stored hashed)."
+        )
+
+        @OptionGroup var hub: HubOptions
+        @Argument(help: "The terminal's id (letters, digits, '.', '_', '-').") var terminal: String
+        @Option(help: "The store the terminal belongs to.") var store: String
+        @Flag(help: "Print { terminal, store, token } as JSON.") var json = false
+
+        func run() async throws {
+            try await reportingFailures(program: "omnisync-hub") {
+                let id = try TerminalID(validating: terminal)
+                let storeID = try StoreID(validating: store)
+                let token = TerminalToken.generate()
+                let record = try await hub.openStore().addTerminal(id, store: storeID, tokenHash: TerminalToken.hash(token), at: Date())
+                if json {
+                    try Output.json(["terminal": record.id.rawValue, "store": record.store.rawValue, "token": token])
+                } else {
+                    print("terminal \(record.id) registered in store \(record.store)")
+                    print("token: \(token)")
+                    print("The token is shown only this once; give it to `omnisync-agent init --token`.")
+                }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List registered terminals.")
+
+        @OptionGroup var hub: HubOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await reportingFailures(program: "omnisync-hub") {
+                let terminals = try await hub.openStore().terminals()
+                if json {
+                    try Output.json(terminals.map(TerminalListing.init))
+                } else if terminals.isEmpty {
+                    print("no terminals registered; add one with `omnisync-hub terminals add TERMINAL --store STORE`")
+                } else {
+                    Output.table(
+                        headers: ["TERMINAL", "STORE", "REGISTERED", "STATE"],
+                        rows: terminals.map { terminal in
+                            [terminal.id.rawValue, terminal.store.rawValue, RFC3339.format(terminal.createdAt),
+                             terminal.revokedAt.map { "revoked \(RFC3339.format($0))" } ?? "active"]
+                        }
+                    )
+                }
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Refuse a terminal's token from now on (its entries stay at the hub)."
+        )
+
+        @OptionGroup var hub: HubOptions
+        @Argument(help: "The terminal's id.") var terminal: String
+
+        func run() async throws {
+            try await reportingFailures(program: "omnisync-hub") {
+                let record = try await hub.openStore().revokeTerminal(try TerminalID(validating: terminal), at: Date())
+                print("terminal \(record.id) revoked; its token is refused from now on")
+            }
+        }
+    }
+}
+
+/// A terminal as `terminals list --json` prints it (never with its token hash).
+struct TerminalListing: Encodable {
+    var terminal: String
+    var store: String
+    var registered: Date
+    var revoked: Date?
+
+    init(_ record: TerminalRecord) {
+        terminal = record.id.rawValue
+        store = record.store.rawValue
+        registered = record.createdAt
+        revoked = record.revokedAt
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: AnyCodingKey.self)
+        try container.encode(terminal, forKey: AnyCodingKey("terminal"))
+        try container.encode(store, forKey: AnyCodingKey("store"))
+        try container.encode(registered, forKey: AnyCodingKey("registered"))
+        try container.encode(revoked, forKey: AnyCodingKey("revoked"))
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import Testing
+@testable import OmnisyncAgentKit
+import OmnisyncCore
+import OmnisyncTestSupport
+
+@Suite struct JournalTests {
+    @Test func sequenceNumbersStartAtOneAndAreGapless() throws {
+        let fixture = try AgentFixture()
+        defer { fixture.directory.remove() }
+        let seqs = try (0..<5).map { _ in try fixture.record(.scan, #"{"card":"12345678"}"#).seq }
+        #expect(seqs == [1, 2, 3, 4, 5])
+    }
+
+    @Test func concurrentWritersOnSeparateConnectionsGetDistinctGaplessSequences() async throws {
+        let fixture = try AgentFixture()
+        defer { fixture.directory.remove() }
+        // Each task opens its own database pool, as separate processes would.
+        let seqs = try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for writer in 0..<4 {
+                let agent = try fixture.reopen()
+                group.addTask {
+                    try (0..<25).map { index in
+                        try agent.record(.scan(ScanRequest(card: CardNumber(rawValue: "CARD\(writer)X\(index)")!))).seq
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(seqs.sorted() == Array(1...100))
+        #expect(try fixture.agent.verify().isSound)
+    }
+
+    @Test func theDatabaseIsInWALModeWithFullSynchronousCommits() throws {
+        let fixture = try AgentFixture()
+        defer { fixture.directory.remove() }
+        let (mode, synchronous) = try fixture.agent.database.write { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+        }
+        #expect(mode == "wal")
+        #expect(synchronous == 2) // FULL
+    }
+
+    @Test func migrationsAreRecordedAndReopeningDoesNotReapplyThem() throws {
+        let fixture = try AgentFixture()
+        defer { fixture.directory.remove() }
+        _ = try fixture.record(.scan, #"{"card":"12345678"}"#)
+        let reopened = try fixture.reopen()
+        let applied = try reopened.database.read { db in try AgentMigrations.migrator.appliedIdentifiers(db) }
+        #expect(applied == ["v1: journal, local profiles, sync state"])
+        let completed = try reopened.database.read { db in try AgentMigrations.migrator.hasCompletedMigrations(db) }
+        #expect(completed)
+        #expect(try reopened.status().lastSeq == 1)
+    }
+
+    @Test func anEntryIsStoredAsTheCanonicalJSONThatIsPushed() throws {
+        let fixture = try AgentFixture()
+        defer { fixture.directory.remove() }
+        let receipt = try fixture.record(.sale, AgentFixture.sale(card: "12345678"))
+        let stored = try fixture.agent.database.read { db in
+            try Journal.entries(db, terminal: TerminalID(rawValue: "T-1")!, after: 0, limit: 10)
+        }
+        #expect(stored.count == 1)
+        let entry = try WireCoding.decode(JournalEntry.self, from: stored[0].body)
+        #expect(entry.id == receipt.id)
+        #expect(entry.seq == 1)
+        #expect(try WireCoding.encode(entry) == stored[0].body)
+    }
+
+    @Test func initRefusesWhileEntriesAreUnacknowledgedAndKeepsThem() throws {
+        let fixture = try AgentFixture()
+        defer { fixture.directory.remove() }
+        _ = try fixture.record(.sale, AgentFixture.sale())
+        _ = try fixture.record(.sale, AgentFixture.sale())
+        let settings = Agent.Settings(hub: "https://other:8443", terminal: TerminalID(rawValue: "T-9")!, store: StoreID(rawValue: "S-1")!, token: "ost_other", caFile: nil)
+        #expect {
+            _ = try Agent.initialize(fixture.agent.directory, settings: settings)
+        } throws: { error in
+            let error = error as? AgentError
+            return error?.code == .unacknowledgedEntries && error?.message.contains("2 entries") == true
+        }
+        let status = try fixture.reopen().status()
+        #expect(status.terminal.rawValue == "T-1")
+        #expect(status.pending == 2)
+    }
+
+    @Test func reinitialisingTheSameTerminalKeepsItsPendingEntries() throws {
+        let fixture = try AgentFixture()
+        defer { fixture.directory.remove() }
+        _ = try fixture.record(.sale, AgentFixture.sale())
+        let again = try Agent.initialize(
+            fixture.agent.directory,
+            settings: .init(hub: "https://127.0.0.1:1", terminal: TerminalID(rawValue: "T-1")!, store: StoreID(rawValue: "S-1")!, token: "ost_rotated", caFile: nil)
+        )
+        #expect(try again.status().pending == 1)
+        #expect(try again.directory.readToken() == "ost_rotated")
+    }
+
+    @Test func theDataDirAndTokenAreOwnerOnly() throws {
+        let fixture = try AgentFixture()
+        defer { fixture.directory.remove() }
+        let directory = try FileManager.default.attributesOfItem(atPath: fixture.agent.directory.path)
+        let token = try FileManager.default.attributesOfItem(atPath: fixture.agent.directory.tokenPath)
+        #expect((directory[.posixPermissions] as? Int) == 0o700)
+        #expect((token[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test func statusReportsPendingEntriesAndTheirAge() throws {
+        let fixture = try AgentFixture()
+        defer { fixture.directory.remove() }
+        let recordedAt = Date(timeIntervalSince1970: 1_795_000_000)
+        _ = try fixture.agent.record(try RecordRequest.decode(.scan, from: Data(#"{"card":"12345678"}"#.utf8)), now: recordedAt)
+        let status = try fixture.agent.status(now: recordedAt.addingTimeInterval(90))
+        #expect(status.pending == 1)
+        #expect(status.oldestPendingAge == 90)
+        #expect(status.online == false)
+        #expect(status.lastSync == nil)
+    }
+
+    @Test func verifyFindsATamperedJournal() throws {
+        let fixture = try AgentFixture()
+        defer { fixture.directory.remove() }
+        for _ in 0..<3 { _ = try fixture.record(.scan, #"{"card":"12345678"}"#) }
+        #expect(try fixture.agent.verify().isSound)
+        try fixture.agent.database.write { db in
+            try db.execute(sql: "DELETE FROM journal WHERE seq = 2")
+            try db.execute(sql: "UPDATE journal SET body = X'7B7D' WHERE seq = 3")
+        }
+        let report = try fixture.agent.verify()
+        #expect(report.problems.contains("terminal T-1: sequence jumps from 1 to 3"))
+        #expect(report.problems.contains { $0.hasPrefix("terminal T-1 seq 3: entry does not decode") })
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+@testable import OmnisyncCore
+
+/// Examples of the merge rules. (Property tests over random histories belong
+/// to the merge engine; these pin down each rule on a small history.)
+@Suite struct ProfileStateTests {
+    let customer = CustomerID(rawValue: "C-1")!
+
+    func stamp(_ wall: Int64, _ replica: String) -> HLCTimestamp {
+        HLCTimestamp(wallMillis: wall, counter: 0, replica: ReplicaID(rawValue: replica)!)
+    }
+
+    func entry(_ terminal: String, seq: Int64, wall: Int64, _ event: JournalEvent) -> JournalEntry {
+        JournalEntry(
+            id: EntryID(rawValue: "\(terminal)-\(seq)")!, terminal: TerminalID(rawValue: terminal)!, seq: seq,
+            recordedAt: Date(timeIntervalSince1970: Double(wall) / 1000), hlc: stamp(wall, terminal), event: event
+        )
+    }
+
+    func sale(_ points: Int64, redeemed: Int64 = 0) -> JournalEvent {
+        let total = Money(amount: points * 100, currency: Currency(rawValue: "EUR")!)
+        return .sale(SaleEvent(
+            customer: customer, card: nil, enrolled: false, lines: [SaleLine(sku: "S", quantity: 1, unitPrice: total)],
+            total: total, receipt: nil, pointsEarned: points, pointsRedeemed: redeemed
+        ))
+    }
+
+    @Test func laterWriteWinsWhateverTheMergeOrder() throws {
+        var a = ProfileState(id: customer)
+        a.apply(entry("T-1", seq: 1, wall: 100, .profile(ProfileEvent(customer: customer, set: [.name: "Ann"]))))
+        var b = ProfileState(id: customer)
+        b.apply(entry("T-2", seq: 1, wall: 200, .profile(ProfileEvent(customer: customer, set: [.name: "Anne"]))))
+        var ab = a
+        ab.merge(b)
+        var ba = b
+        ba.merge(a)
+        #expect(ab == ba)
+        #expect(ab.value(of: .name) == "Anne")
+        #expect(try WireCoding.encode(ab) == WireCoding.encode(ba))
+    }
+
+    @Test func mergingIsIdempotent() {
+        var state = ProfileState(id: customer)
+        state.apply(entry("T-1", seq: 1, wall: 100, sale(12)))
+        state.apply(entry("T-1", seq: 2, wall: 110, .profile(ProfileEvent(customer: customer, addTags: [Tag(rawValue: "vip")!]))))
+        var twice = state
+        twice.merge(state)
+        #expect(twice == state)
+    }
+
+    @Test func pointsFromTwoTerminalsAddUpAndResendingAStateDoesNotDoubleThem() {
+        var a = ProfileState(id: customer)
+        a.apply(entry("T-1", seq: 1, wall: 100, sale(10)))
+        var b = ProfileState(id: customer)
+        b.apply(entry("T-2", seq: 1, wall: 100, sale(5, redeemed: 3)))
+        var merged = a
+        merged.merge(b)
+        merged.merge(b)
+        merged.merge(a)
+        #expect(merged.points.netEarned == 15)
+        #expect(merged.points.totalRedeemed == 3)
+        #expect(merged.points.balance == 12)
+    }
+
+    @Test func aTagAddedConcurrentlyWithItsRemovalSurvives() {
+        let vip = Tag(rawValue: "vip")!
+        var base = ProfileState(id: customer)
+        base.apply(entry("T-1", seq: 1, wall: 100, .profile(ProfileEvent(customer: customer, addTags: [vip]))))
+        // T-2 saw the first addition and removes it; T-3, concurrently, adds the tag again.
+        var remover = base
+        remover.apply(entry("T-2", seq: 1, wall: 300, .profile(ProfileEvent(customer: customer, removeTags: [TagRemoval(tag: vip, observed: base.tags.dots(of: vip))]))))
+        var adder = base
+        adder.apply(entry("T-3", seq: 1, wall: 200, .profile(ProfileEvent(customer: customer, addTags: [vip]))))
+        var merged = remover
+        merged.merge(adder)
+        #expect(merged.tags.elements == [vip])
+        var removedOnly = base
+        removedOnly.merge(remover)
+        #expect(removedOnly.tags.elements.isEmpty)
+    }
+
+    @Test func erasureAbsorbsLaterStaleEdits() {
+        var erased = ProfileState(id: customer)
+        erased.apply(entry("T-1", seq: 1, wall: 100, .profile(ProfileEvent(customer: customer, set: [.name: "Ann"]))))
+        erased.apply(entry("T-1", seq: 2, wall: 200, .profile(ProfileEvent(customer: customer, erase: true))))
+        var stale = ProfileState(id: customer)
+        stale.apply(entry("T-2", seq: 1, wall: 900, .profile(ProfileEvent(customer: customer, set: [.email: "ann@example.com"]))))
+        stale.apply(entry("T-2", seq: 2, wall: 901, sale(40)))
+        var merged = stale
+        merged.merge(erased)
+        #expect(merged.isErased)
+        #expect(merged.value(of: .email) == nil)
+        #expect(merged.points.balance == 0)
+        merged.apply(entry("T-2", seq: 3, wall: 950, .profile(ProfileEvent(customer: customer, set: [.name: "Back"]))))
+        #expect(merged.value(of: .name) == nil)
+        let view = CustomerView(merged, reveal: true)
+        #expect(view.erased && view.name == nil && view.cards.isEmpty)
+    }
+
+    @Test func viewsMaskPersonalDataUnlessRevealed() {
+        var state = ProfileState(id: customer)
+        state.apply(entry("T-1", seq: 1, wall: 100, .profile(ProfileEvent(
+            customer: customer, card: CardNumber(rawValue: "12345678"),
+            set: [.name: "Jane Doe", .email: "jane@example.com", .phone: "+33612345678", .birthday: "1990-04-01", .language: "fr"]
+        ))))
+        let masked = CustomerView(state)
+        #expect(masked.name == "J*** D***")
+        #expect(masked.email == "j***@example.com")
+        #expect(masked.phone == "+*********78")
+        #expect(masked.birthday == "****-**-**")
+        #expect(masked.language == "fr")
+        #expect(masked.cards == ["****5678"])
+        let revealed = CustomerView(state, reveal: true)
+        #expect(revealed.name == "Jane Doe")
+        #expect(revealed.cards == ["12345678"])
+    }
+}

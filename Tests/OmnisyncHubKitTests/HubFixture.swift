@@ -1,0 +1,55 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import NIOFoundationCompat
+import OmnisyncCore
+import OmnisyncHubKit
+import OmnisyncTestSupport
+
+/// A hub with an embedded store in a temporary directory, driven through its
+/// real router (no network, no mocks of our HTTP layer).
+struct HubFixture {
+    let directory: TemporaryDirectory
+    let store: SQLiteHubStore
+    let adminToken = "osa_test-admin-token"
+
+    init() throws {
+        directory = try TemporaryDirectory("hub")
+        store = try SQLiteHubStore(path: directory.appending("hub.sqlite"))
+    }
+
+    /// Registers a terminal and returns its token.
+    func register(_ terminal: String, store storeID: String = "S-1") async throws -> String {
+        let token = TerminalToken.generate()
+        _ = try await store.addTerminal(TerminalID(rawValue: terminal)!, store: StoreID(rawValue: storeID)!, tokenHash: TerminalToken.hash(token), at: Date())
+        return token
+    }
+
+    /// Runs `body` with a client bound to the hub's router.
+    func test<Value>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        let app = Application(router: HubRouter.make(store: store, adminToken: adminToken))
+        return try await app.test(.router, body)
+    }
+}
+
+extension TestClientProtocol {
+    /// Sends `body` to `uri` with a bearer token and returns status and body.
+    func send(_ method: HTTPRequest.Method, _ uri: String, token: String?, body: Data? = nil) async throws -> (HTTPResponse.Status, Data) {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) }) { response in
+            (response.status, Data(buffer: response.body))
+        }
+    }
+
+    func push(_ request: PushRequest, token: String) async throws -> (HTTPResponse.Status, Data) {
+        try await send(.post, "/v1/push", token: token, body: try WireCoding.encode(request))
+    }
+}
+
+extension Data {
+    /// The `error.code` of a JSON error body.
+    var errorCode: String? { (try? WireCoding.decode(ErrorBody.self, from: self))?.error.code }
+}
