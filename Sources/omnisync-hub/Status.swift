@@ -33,7 +33,7 @@ struct Status: AsyncParsableCommand {
                             terminal.lastContact.map { Output.age(now.timeIntervalSince($0)) + " ago" } ?? "never",
                             String(terminal.acknowledgedSeq),
                             String(terminal.reportedBacklog),
-                            terminal.clockSkewSeconds.map { String(format: "%+.1fs", $0) } ?? "-",
+                            terminal.clockSkewSeconds.map(Self.skew) ?? "-",
                             String(terminal.quarantined),
                             terminal.revoked ? "revoked" : "active",
                         ]
@@ -42,5 +42,11 @@ struct Status: AsyncParsableCommand {
             }
             print("quarantined entries: \(report.quarantined)   conflicts: \(report.conflicts)")
         }
+    }
+
+    /// `+2.5s`, `-0.3s`; a skew that rounds to zero shows as `+0.0s`, never `-0.0s`.
+    static func skew(_ seconds: Double) -> String {
+        let tenths = (seconds * 10).rounded()
+        return String(format: "%+.1fs", tenths == 0 ? 0 : tenths / 10)
     }
 }
