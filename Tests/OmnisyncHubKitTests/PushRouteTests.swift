@@ -166,6 +166,21 @@ import Testing
         #expect(status.terminals.first?.quarantined == 1)
     }
 
+    @Test func anEntryWithOnlyASequenceIsQuarantinedAndItsResendIsANoOp() async throws {
+        let hub = try HubFixture()
+        defer { hub.directory.remove() }
+        let token = try await hub.register("T-1")
+        let body = Data(#"{"terminal":"T-1","backlog":0,"entries":[{"seq":1,"kind":"sale"}]}"#.utf8)
+        let (first, resent) = try await hub.test { client in
+            (try await client.send(.post, "/v1/push", token: token, body: body), try await client.send(.post, "/v1/push", token: token, body: body))
+        }
+        #expect(first.0 == .ok)
+        #expect(try WireCoding.decode(PushResponse.self, from: first.1) == PushResponse(acknowledgedSeq: 1, stored: 1, duplicates: 0, quarantined: 1))
+        #expect(resent.0 == .ok)
+        #expect(try WireCoding.decode(PushResponse.self, from: resent.1) == PushResponse(acknowledgedSeq: 1, stored: 0, duplicates: 1, quarantined: 0))
+        #expect(try await hub.store.status().terminals.first?.quarantined == 1)
+    }
+
     @Test func pushRecordsBacklogContactAndClockSkew() async throws {
         let hub = try HubFixture()
         defer { hub.directory.remove() }

@@ -15,4 +15,10 @@ public struct HubRequestContext: RequestContext {
     /// Large enough for a batch of 500 entries with room to spare; larger
     /// bodies get a 413 with a JSON error.
     public var maxUploadSize: Int { 16 << 20 }
+
+    /// The terminal ``TerminalAuthenticator`` admitted; routes behind it call this.
+    func authenticatedTerminal() throws(HubError) -> TerminalRecord {
+        guard let terminal else { throw HubError(.unauthorized, "missing terminal token: send Authorization: Bearer TOKEN") }
+        return terminal
+    }
 }

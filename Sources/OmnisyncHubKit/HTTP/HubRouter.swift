@@ -24,7 +24,7 @@ public enum HubRouter {
 
         let terminals = router.group("v1").add(middleware: TerminalAuthenticator(store: store))
         terminals.post("push") { request, context in
-            let terminal = context.terminal!
+            let terminal = try context.authenticatedTerminal()
             let contact = TerminalContact(receivedAt: now(), sentAt: request.sentAt)
             var request = request
             let batch = try await request.decodeJSON(IncomingPush.self, context: context)
@@ -41,7 +41,7 @@ public enum HubRouter {
             return JSONResponse(value: answer)
         }
         terminals.get("pull") { request, context in
-            let terminal = context.terminal!
+            let terminal = try context.authenticatedTerminal()
             let contact = TerminalContact(receivedAt: now(), sentAt: request.sentAt)
             let query = request.uri.queryParameters
             let cursor = query["cursor"].map(String.init)

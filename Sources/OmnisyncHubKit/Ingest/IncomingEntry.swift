@@ -17,6 +17,11 @@ public struct IncomingEntry: Sendable, Hashable {
     /// The entry exactly as received, kept for entries that failed to decode.
     public var raw: JSONValue?
 
+    /// The id the hub stores for this entry and compares resends against; an
+    /// entry whose id is unreadable is stored under the empty id, so that its
+    /// resend is recognised too.
+    public var storedID: String { id ?? "" }
+
     public init(_ entry: JournalEntry) {
         self.init(seq: entry.seq, id: entry.id.rawValue, terminal: entry.terminal.rawValue, decoded: .success(entry), raw: nil)
     }

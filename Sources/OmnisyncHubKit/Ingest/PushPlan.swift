@@ -39,7 +39,7 @@ public struct PushPlan: Sendable, Hashable {
                 guard let stored = storedIDs[entry.seq] else {
                     throw HubError(.sequenceConflict, "seq \(entry.seq) of terminal \(batch.terminal) is acknowledged but missing at the hub")
                 }
-                guard entry.id == stored else {
+                guard entry.storedID == stored else {
                     throw HubError(
                         .sequenceConflict,
                         "seq \(entry.seq) of terminal \(batch.terminal) is already stored with another entry id; this terminal's journal was reset or copied: register the device as a new terminal"

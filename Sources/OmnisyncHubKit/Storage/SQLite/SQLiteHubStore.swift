@@ -92,12 +92,12 @@ public struct SQLiteHubStore: HubStore {
             for (incoming, outcome) in zip(plan.accepted, outcomes) {
                 switch outcome {
                 case .applied(let entry):
-                    try Self.insertEntry(db, incoming: incoming, entry: entry, status: "applied", body: try WireCoding.encode(entry), receivedAt: contact.receivedAt)
+                    try Self.insertEntry(db, terminal: terminal.id, incoming: incoming, entry: entry, status: "applied", body: try WireCoding.encode(entry), receivedAt: contact.receivedAt)
                 case .quarantined(let reason, let raw):
                     quarantined += 1
                     let entry = try? incoming.decoded.get()
                     let body = try entry.map { try WireCoding.encode($0) } ?? WireCoding.encode(raw ?? .null)
-                    try Self.insertEntry(db, incoming: incoming, entry: entry, status: "quarantined", body: body, receivedAt: contact.receivedAt)
+                    try Self.insertEntry(db, terminal: terminal.id, incoming: incoming, entry: entry, status: "quarantined", body: body, receivedAt: contact.receivedAt)
                     try db.execute(
                         sql: "INSERT INTO quarantine (terminal, seq, reason, quarantined_at_ms) VALUES (?, ?, ?, ?)",
                         arguments: [terminal.id.rawValue, incoming.seq, reason, contact.receivedAt.millis]
@@ -271,14 +271,16 @@ public struct SQLiteHubStore: HubStore {
         return db.changesCount > 0
     }
 
-    private static func insertEntry(_ db: Database, incoming: IncomingEntry, entry: JournalEntry?, status: String, body: Data, receivedAt: Date) throws {
+    /// Stores an entry under the authenticated terminal (routes refuse entries
+    /// naming another one; an unreadable entry may name none).
+    private static func insertEntry(_ db: Database, terminal: TerminalID, incoming: IncomingEntry, entry: JournalEntry?, status: String, body: Data, receivedAt: Date) throws {
         try db.execute(
             sql: """
                 INSERT INTO entries (terminal, seq, id, kind, customer, recorded_at_ms, received_at_ms, status, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                incoming.terminal ?? entry?.terminal.rawValue, incoming.seq, incoming.id ?? "", entry?.event.kind.rawValue,
+                terminal.rawValue, incoming.seq, incoming.storedID, entry?.event.kind.rawValue,
                 entry?.event.customer?.rawValue, entry?.recordedAt.millis, receivedAt.millis, status, body,
             ]
         )
