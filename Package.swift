@@ -45,9 +45,9 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // MARK: SQLite opened durably (agent journal, hub's embedded store)
+        // MARK: Durable local storage: SQLite databases and files in a data dir
         .target(
-            name: "OmnisyncSQLite",
+            name: "OmnisyncStorage",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
@@ -79,7 +79,7 @@ let package = Package(
             name: "OmnisyncAgentKit",
             dependencies: [
                 "OmnisyncCore",
-                "OmnisyncSQLite",
+                "OmnisyncStorage",
                 "CurlShim",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -105,7 +105,7 @@ let package = Package(
             name: "OmnisyncHubKit",
             dependencies: [
                 "OmnisyncCore",
-                "OmnisyncSQLite",
+                "OmnisyncStorage",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -16,34 +16,26 @@ struct Customers: AsyncParsableCommand {
         )
 
         @OptionGroup var agent: AgentOptions
-        @Argument(help: "The customer id.") var id: String?
-        @Option(help: "Find the customer by loyalty card number instead.") var card: String?
-        @Flag(help: "Print JSON.") var json = false
-        @Flag(help: "Show personal data unmasked.") var reveal = false
-
-        func validate() throws {
-            guard (id == nil) != (card == nil) else { throw ValidationError("give a customer ID or --card N (one of them)") }
-        }
+        @OptionGroup var options: CustomerLookupOptions
 
         func run() async throws {
             try await reportingFailures(program: "omnisync-agent") {
                 let opened = try agent.open()
                 let state: ProfileState
-                if let card {
-                    guard let number = CardNumber(rawValue: card) else { throw ValidationError("invalid card number '\(card)'") }
+                switch try options.lookup() {
+                case .card(let number):
                     guard let found = try opened.customer(card: number) else {
                         throw AgentError(.invalidInput, "no customer with card \(number.masked) is known at this terminal")
                     }
                     state = found
-                } else {
-                    let customer = try CustomerID(validating: id!)
+                case .id(let customer):
                     guard let found = try opened.customer(id: customer) else {
                         throw AgentError(.invalidInput, "customer \(customer) is not known at this terminal")
                     }
                     state = found
                 }
-                let view = CustomerView(state, reveal: reveal)
-                if json { try Output.json(view) } else { Output.fields(view.textLines) }
+                let view = CustomerView(state, reveal: options.reveal)
+                if options.json { try Output.json(view) } else { Output.fields(view.textLines) }
             }
         }
     }

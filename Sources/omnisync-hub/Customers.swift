@@ -16,30 +16,26 @@ struct Customers: AsyncParsableCommand {
         )
 
         @OptionGroup var hub: HubOptions
-        @Argument(help: "The customer id.") var id: String?
-        @Option(help: "Find the customer by loyalty card number instead.") var card: String?
-        @Flag(help: "Print JSON.") var json = false
-        @Flag(help: "Show personal data unmasked.") var reveal = false
-
-        func validate() throws {
-            guard (id == nil) != (card == nil) else { throw ValidationError("give a customer ID or --card N (one of them)") }
-        }
+        @OptionGroup var options: CustomerLookupOptions
 
         func run() async throws {
             try await reportingFailures(program: "omnisync-hub") {
                 let store = try hub.openStore()
-                let record: CustomerRecord?
-                if let card {
-                    guard let number = CardNumber(rawValue: card) else { throw ValidationError("invalid card number '\(card)'") }
-                    record = try await store.customer(card: number)
-                    guard record != nil else { throw HubError(.notFound, "no customer with card \(number.masked) at the hub") }
-                } else {
-                    let customer = try CustomerID(validating: id!)
-                    record = try await store.customer(id: customer)
-                    guard record != nil else { throw HubError(.notFound, "no customer \(customer) at the hub") }
+                let record: CustomerRecord
+                switch try options.lookup() {
+                case .card(let number):
+                    guard let found = try await store.customer(card: number) else {
+                        throw HubError(.notFound, "no customer with card \(number.masked) at the hub")
+                    }
+                    record = found
+                case .id(let customer):
+                    guard let found = try await store.customer(id: customer) else {
+                        throw HubError(.notFound, "no customer \(customer) at the hub")
+                    }
+                    record = found
                 }
-                let view = HubCustomerView(record!, reveal: reveal)
-                if json {
+                let view = HubCustomerView(record, reveal: options.reveal)
+                if options.json {
                     try Output.json(view)
                 } else {
                     var lines = view.profile.textLines

@@ -26,6 +26,15 @@ struct CommandLine {
         return try #require(try result.json() as? [String: Any], sourceLocation: sourceLocation)
     }
 
+    /// Starts a hub in `scratch` and a registered, initialised agent of terminal T-1.
+    func hubWithOneTerminal(in scratch: TemporaryDirectory) async throws -> (HubProcess, AgentCLI) {
+        let hub = try await HubProcess.start(dataDirectory: scratch.appending("hub"))
+        let token = try await register("T-1", store: "S-1", hubDirectory: hub.dataDirectory)
+        let agent = AgentCLI(commandLine: self, dataDirectory: scratch.appending("agent"))
+        try await agent.initialise(hub: hub, terminal: "T-1", store: "S-1", token: token)
+        return (hub, agent)
+    }
+
     /// Registers a terminal at the hub and returns its token.
     func register(_ terminal: String, store: String, hubDirectory: String) async throws -> String {
         let added = try json(try await hub("terminals", "add", terminal, "--store", store, "--data-dir", hubDirectory, "--json"))

@@ -116,10 +116,7 @@ import Testing
         let scratch = try TemporaryDirectory("e2e-revoke")
         defer { scratch.remove() }
         let cli = try CommandLine()
-        let hub = try await HubProcess.start(dataDirectory: scratch.appending("hub"))
-        let token = try await cli.register("T-1", store: "S-1", hubDirectory: hub.dataDirectory)
-        let agent = AgentCLI(commandLine: cli, dataDirectory: scratch.appending("agent"))
-        try await agent.initialise(hub: hub, terminal: "T-1", store: "S-1", token: token)
+        let (hub, agent) = try await cli.hubWithOneTerminal(in: scratch)
         _ = try await agent.record("scan", #"{"card":"12345678"}"#)
         #expect(try await cli.hub("terminals", "revoke", "T-1", "--data-dir", hub.dataDirectory).status == 0)
 

@@ -1,4 +1,5 @@
 public import Foundation
+import OmnisyncStorage
 
 /// The files of one agent installation, all under a single directory.
 ///
@@ -24,11 +25,9 @@ public struct AgentDataDirectory: Sendable, Hashable {
 
     /// The data dir named by a flag, else by `$OMNISYNC_AGENT_DATA_DIR`, else the default.
     public static func resolve(flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> AgentDataDirectory {
-        if let flag, !flag.isEmpty { return AgentDataDirectory(path: flag) }
-        if let fromEnvironment = environment[environmentVariable], !fromEnvironment.isEmpty {
-            return AgentDataDirectory(path: fromEnvironment)
-        }
-        return AgentDataDirectory(path: defaultPath)
+        AgentDataDirectory(path: DataDirectoryLocation.resolve(
+            flag: flag, environmentVariable: environmentVariable, defaultPath: defaultPath, environment: environment
+        ))
     }
 
     public var databasePath: String { path + "/journal.sqlite" }
@@ -52,18 +51,9 @@ public struct AgentDataDirectory: Sendable, Hashable {
     /// Writes `contents` to `file` atomically with the given permissions, so a
     /// crash never leaves half a token or certificate behind.
     func writeFile(_ file: String, _ contents: Data, permissions: Int) throws(AgentError) {
-        let temporary = file + ".tmp"
         do {
-            guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: permissions]) else {
-                throw CocoaError(.fileWriteNoPermission)
-            }
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-            try handle.write(contentsOf: contents)
-            try handle.synchronize()
-            try handle.close()
-            if rename(temporary, file) != 0 { throw CocoaError(.fileWriteUnknown) }
+            try AtomicFile.write(contents, to: file, permissions: permissions)
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
             throw AgentError(.storage, "cannot write \(file): \(error.localizedDescription)")
         }
     }

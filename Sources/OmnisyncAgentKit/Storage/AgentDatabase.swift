@@ -1,5 +1,5 @@
 import GRDB
-import OmnisyncSQLite
+import OmnisyncStorage
 
 /// Opens the agent's database (journal, local profiles, sync state) with the
 /// durability `record` promises; see ``DurableSQLite``.

@@ -3,7 +3,7 @@
 /// Cards are normalised when made: spaces and dashes a cashier may type are
 /// removed and letters are upper-cased, so `1234 5678` and `12345678` are the
 /// same card everywhere.
-public struct CardNumber: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct CardNumber: ValidatedString, CustomStringConvertible {
     public let rawValue: String
 
     /// Accepts 4 to 32 letters or digits once spaces and dashes are removed.
@@ -21,24 +21,5 @@ public struct CardNumber: RawRepresentable, Hashable, Comparable, Sendable, Cust
     /// Masked, so that a card number interpolated into a log line never leaks.
     public var description: String { masked }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-}
-
-extension CardNumber: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let value = try container.decode(String.self)
-        guard let card = CardNumber(rawValue: value) else {
-            throw DecodingError.dataCorruptedError(
-                in: container,
-                debugDescription: "invalid card number: use 4-32 letters or digits"
-            )
-        }
-        self = card
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
+    public static let invalidValueMessage = "invalid card number: use 4-32 letters or digits"
 }

@@ -26,7 +26,7 @@ extension IdentifierKind {
 ///
 /// Identifiers are validated once, when they are made or decoded, so the rest of
 /// the code can put them in URLs, SQL parameters and file names without checks.
-public struct Identifier<Kind: IdentifierKind>: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct Identifier<Kind: IdentifierKind>: ValidatedString, CustomStringConvertible {
     public let rawValue: String
 
     /// Returns nil when `rawValue` is not a valid identifier of this kind.
@@ -45,33 +45,8 @@ public struct Identifier<Kind: IdentifierKind>: RawRepresentable, Hashable, Comp
 
     public var description: String { rawValue }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-}
-
-extension Identifier: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let value = try container.decode(String.self)
-        guard let identifier = Self(rawValue: value) else {
-            throw DecodingError.dataCorruptedError(
-                in: container,
-                debugDescription: InvalidIdentifier(noun: Kind.noun, value: value).message
-            )
-        }
-        self = identifier
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-}
-
-extension Identifier: CodingKeyRepresentable {
-    public var codingKey: any CodingKey { AnyCodingKey(rawValue) }
-
-    public init?<T: CodingKey>(codingKey: T) {
-        self.init(rawValue: codingKey.stringValue)
+    public static var invalidValueMessage: String {
+        "invalid \(Kind.noun): use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
     }
 }
 

@@ -28,9 +28,8 @@ public struct ReturnEvent: Hashable, Sendable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         customer = try container.decodeIfPresent(CustomerID.self, forKey: .customer)
         card = try container.decodeIfPresent(CardNumber.self, forKey: .card)
-        total = try container.decode(Money.self, forKey: .total)
-        lines = try container.decode([SaleLine].self, forKey: .lines).validated(against: total, in: container, linesKey: .lines)
-        receipt = try container.decodeReceipt(forKey: .receipt)
+        let body = try ReceiptBody(from: container, lines: .lines, total: .total, receipt: .receipt)
+        (lines, total, receipt) = (body.lines, body.total, body.receipt)
         originalReceipt = try container.decodeReceipt(forKey: .originalReceipt) ?? ""
         if originalReceipt.isEmpty { throw container.invalid(.originalReceipt, "missing field") }
         pointsReversed = try container.decodeCount(forKey: .pointsReversed)

@@ -35,9 +35,8 @@ public struct SaleEvent: Hashable, Sendable, Codable {
         customer = try container.decodeIfPresent(CustomerID.self, forKey: .customer)
         card = try container.decodeIfPresent(CardNumber.self, forKey: .card)
         enrolled = try container.decode(Bool.self, forKey: .enrolled)
-        total = try container.decode(Money.self, forKey: .total)
-        lines = try container.decode([SaleLine].self, forKey: .lines).validated(against: total, in: container, linesKey: .lines)
-        receipt = try container.decodeReceipt(forKey: .receipt)
+        let body = try ReceiptBody(from: container, lines: .lines, total: .total, receipt: .receipt)
+        (lines, total, receipt) = (body.lines, body.total, body.receipt)
         pointsEarned = try container.decodeCount(forKey: .pointsEarned)
         pointsRedeemed = try container.decodeCount(forKey: .pointsRedeemed)
         if customer == nil && (card != nil || pointsEarned > 0 || pointsRedeemed > 0) {

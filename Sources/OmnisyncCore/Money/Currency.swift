@@ -1,5 +1,5 @@
 /// An ISO 4217 currency code (`EUR`, `USD`, `JPY`).
-public struct Currency: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct Currency: ValidatedString, CustomStringConvertible {
     public let rawValue: String
 
     /// Accepts three upper-case ASCII letters.
@@ -36,32 +36,5 @@ public struct Currency: RawRepresentable, Hashable, Comparable, Sendable, Custom
 
     public var description: String { rawValue }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-}
-
-extension Currency: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let value = try container.decode(String.self)
-        guard let currency = Currency(rawValue: value) else {
-            throw DecodingError.dataCorruptedError(
-                in: container,
-                debugDescription: "expected an ISO 4217 currency code such as \"EUR\""
-            )
-        }
-        self = currency
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-}
-
-extension Currency: CodingKeyRepresentable {
-    public var codingKey: any CodingKey { AnyCodingKey(rawValue) }
-
-    public init?<T: CodingKey>(codingKey: T) {
-        self.init(rawValue: codingKey.stringValue)
-    }
+    public static let invalidValueMessage = "expected an ISO 4217 currency code such as \"EUR\""
 }

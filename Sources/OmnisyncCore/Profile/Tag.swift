@@ -1,7 +1,7 @@
 /// An interest or marketing tag on a customer (`running`, `vip-event-2026`).
 ///
 /// Tags are trimmed and lower-cased so `Running ` and `running` are one tag.
-public struct Tag: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct Tag: ValidatedString, CustomStringConvertible {
     public let rawValue: String
 
     /// Accepts 1 to 64 characters after trimming; no control characters.
@@ -14,28 +14,5 @@ public struct Tag: RawRepresentable, Hashable, Comparable, Sendable, CustomStrin
 
     public var description: String { rawValue }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-}
-
-extension Tag: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        guard let tag = Tag(rawValue: try container.decode(String.self)) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a tag must be 1-64 printable characters")
-        }
-        self = tag
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-}
-
-extension Tag: CodingKeyRepresentable {
-    public var codingKey: any CodingKey { AnyCodingKey(rawValue) }
-
-    public init?<T: CodingKey>(codingKey: T) {
-        self.init(rawValue: codingKey.stringValue)
-    }
+    public static let invalidValueMessage = "a tag must be 1-64 printable characters"
 }

@@ -11,3 +11,13 @@ public struct CustomerReference: Hashable, Sendable {
     /// True when neither an id nor a card was given (an anonymous sale).
     public var isAnonymous: Bool { customer == nil && card == nil }
 }
+
+extension KeyedDecodingContainer {
+    /// Decodes the optional `customer` and `card` fields every request may carry.
+    func decodeReference(customer customerKey: Key, card cardKey: Key) throws -> CustomerReference {
+        CustomerReference(
+            customer: try decodeIfPresent(CustomerID.self, forKey: customerKey),
+            card: try decodeIfPresent(CardNumber.self, forKey: cardKey)
+        )
+    }
+}

@@ -33,10 +33,7 @@ extension ProfileRequest: Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let reference = CustomerReference(
-            customer: try container.decodeIfPresent(CustomerID.self, forKey: .customer),
-            card: try container.decodeIfPresent(CardNumber.self, forKey: .card)
-        )
+        let reference = try container.decodeReference(customer: .customer, card: .card)
         if reference.isAnonymous {
             throw container.invalid(.customer, "a profile change needs \"customer\" or \"card\"")
         }

@@ -23,18 +23,12 @@ extension ReturnRequest: Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let reference = CustomerReference(
-            customer: try container.decodeIfPresent(CustomerID.self, forKey: .customer),
-            card: try container.decodeIfPresent(CardNumber.self, forKey: .card)
-        )
-        let total = try container.decode(Money.self, forKey: .total)
-        guard total.amount >= 0 else { throw container.invalid(.total, "must not be negative (a return's total is the amount refunded)") }
-        let lines = try container.decode([SaleLine].self, forKey: .lines)
-            .validated(against: total, in: container, linesKey: .lines)
-        let receipt = try container.decodeReceipt(forKey: .receipt)
+        let reference = try container.decodeReference(customer: .customer, card: .card)
+        // A return's total is the amount refunded, so it is not negative either.
+        let body = try ReceiptBody(from: container, lines: .lines, total: .total, receipt: .receipt)
         guard let original = try container.decodeReceipt(forKey: .originalReceipt) else {
             throw DecodingError.keyNotFound(CodingKeys.originalReceipt, .init(codingPath: container.codingPath, debugDescription: ""))
         }
-        self.init(reference: reference, lines: lines, total: total, receipt: receipt, originalReceipt: original)
+        self.init(reference: reference, lines: body.lines, total: body.total, receipt: body.receipt, originalReceipt: original)
     }
 }

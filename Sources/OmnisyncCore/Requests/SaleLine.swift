@@ -35,6 +35,22 @@ extension SaleLine: Codable {
     }
 }
 
+/// What sales and returns share: their lines, their total and a receipt number.
+struct ReceiptBody {
+    var lines: [SaleLine]
+    var total: Money
+    var receipt: String?
+
+    /// Decodes and checks them: a non-negative total, at least one line, every
+    /// line in the total's currency.
+    init<Key: CodingKey>(from container: KeyedDecodingContainer<Key>, lines linesKey: Key, total totalKey: Key, receipt receiptKey: Key) throws {
+        total = try container.decode(Money.self, forKey: totalKey)
+        guard total.amount >= 0 else { throw container.invalid(totalKey, "must not be negative") }
+        lines = try container.decode([SaleLine].self, forKey: linesKey).validated(against: total, in: container, linesKey: linesKey)
+        receipt = try container.decodeReceipt(forKey: receiptKey)
+    }
+}
+
 extension Array where Element == SaleLine {
     /// Validates that a receipt has lines, all in the currency of its total.
     func validated<Key: CodingKey>(

@@ -23,21 +23,14 @@ extension SaleRequest: Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let reference = CustomerReference(
-            customer: try container.decodeIfPresent(CustomerID.self, forKey: .customer),
-            card: try container.decodeIfPresent(CardNumber.self, forKey: .card)
-        )
-        let total = try container.decode(Money.self, forKey: .total)
-        guard total.amount >= 0 else { throw container.invalid(.total, "must not be negative") }
-        let lines = try container.decode([SaleLine].self, forKey: .lines)
-            .validated(against: total, in: container, linesKey: .lines)
-        let receipt = try container.decodeReceipt(forKey: .receipt)
+        let reference = try container.decodeReference(customer: .customer, card: .card)
+        let body = try ReceiptBody(from: container, lines: .lines, total: .total, receipt: .receipt)
         let redeemed = try container.decodeIfPresent(Int64.self, forKey: .pointsRedeemed) ?? 0
         guard redeemed >= 0 else { throw container.invalid(.pointsRedeemed, "must not be negative") }
         if redeemed > 0 && reference.isAnonymous {
             throw container.invalid(.pointsRedeemed, "needs a customer or card to redeem from")
         }
-        self.init(reference: reference, lines: lines, total: total, receipt: receipt, pointsRedeemed: redeemed)
+        self.init(reference: reference, lines: body.lines, total: body.total, receipt: body.receipt, pointsRedeemed: redeemed)
     }
 }
 

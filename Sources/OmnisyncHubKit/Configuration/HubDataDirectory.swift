@@ -1,4 +1,5 @@
 public import Foundation
+import OmnisyncStorage
 
 /// The hub's files, all under one directory.
 ///
@@ -19,9 +20,9 @@ public struct HubDataDirectory: Sendable, Hashable {
 
     /// The data dir named by a flag, else by `$OMNISYNC_HUB_DATA_DIR`, else the default.
     public static func resolve(flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> HubDataDirectory {
-        if let flag, !flag.isEmpty { return HubDataDirectory(path: flag) }
-        if let value = environment[environmentVariable], !value.isEmpty { return HubDataDirectory(path: value) }
-        return HubDataDirectory(path: defaultPath)
+        HubDataDirectory(path: DataDirectoryLocation.resolve(
+            flag: flag, environmentVariable: environmentVariable, defaultPath: defaultPath, environment: environment
+        ))
     }
 
     public var databasePath: String { path + "/hub.sqlite" }
@@ -47,18 +48,9 @@ public struct HubDataDirectory: Sendable, Hashable {
 
     /// Writes a file atomically with the given permissions.
     static func write(_ contents: Data, to file: String, permissions: Int) throws(HubError) {
-        let temporary = file + ".tmp"
         do {
-            guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: permissions]) else {
-                throw CocoaError(.fileWriteNoPermission)
-            }
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-            try handle.write(contentsOf: contents)
-            try handle.synchronize()
-            try handle.close()
-            if rename(temporary, file) != 0 { throw CocoaError(.fileWriteUnknown) }
+            try AtomicFile.write(contents, to: file, permissions: permissions)
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
             throw HubError(.configuration, "cannot write \(file): \(error.localizedDescription)")
         }
     }

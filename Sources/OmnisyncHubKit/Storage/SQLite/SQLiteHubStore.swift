@@ -1,6 +1,6 @@
 public import Foundation
 import GRDB
-import OmnisyncSQLite
+import OmnisyncStorage
 public import OmnisyncCore
 
 /// The hub's embedded backend: one SQLite file in WAL mode.
