@@ -83,7 +83,7 @@ public struct Agent: Sendable {
                 var state = previous ?? AgentStateRow(
                     hub: settings.hub, terminal: settings.terminal, store: settings.store, pinnedCA: caPEM != nil,
                     acknowledgedSeq: 0, pullCursor: nil, policy: .default, clock: nil,
-                    lastSyncAt: nil, lastAttemptAt: nil, lastError: nil, unreachableSince: nil
+                    lastSyncAt: nil, lastAttemptAt: nil, lastError: nil, unreachableSince: nil, hubClockOffsetMillis: nil
                 )
                 if !samePlace {
                     // A new terminal identity or hub: its own sequence and cursor.
@@ -163,7 +163,8 @@ public struct Agent: Sendable {
                 lastSeq: try Journal.lastSeq(db, terminal: state.terminal),
                 pullCursor: state.pullCursor,
                 profiles: try LocalProfileStore.count(db),
-                policy: state.policy
+                policy: state.policy,
+                hubClockOffsetSeconds: state.hubClockOffsetMillis.map { Double($0) / 1000 }
             )
         }
     }
@@ -177,6 +178,31 @@ public struct Agent: Sendable {
         try read { db in
             guard let id = try LocalProfileStore.customer(db, card: card) else { return nil }
             return try LocalProfileStore.profile(db, id: id)
+        }
+    }
+
+    /// Asks the hub for a card this terminal does not know (a customer of
+    /// another store), keeps the answer in the local view, and returns it.
+    /// Nil when the hub knows no such card either.
+    public func lookUpAtHub(card: CardNumber, transport: (any HubTransport)? = nil) async throws(AgentError) -> ProfileState? {
+        let hub: any HubTransport
+        if let transport { hub = transport } else { hub = try makeTransport(options: .init(connectTimeout: .seconds(3), totalTimeout: .seconds(10))) }
+        let found: ProfileState?
+        do {
+            found = try await hub.lookUp(card: card)
+        } catch {
+            throw SyncEngine.agentError(error)
+        }
+        guard let found else { return nil }
+        do {
+            return try await database.write { db in
+                let state = try AgentStateRow.fetch(db)
+                let pending = try Journal.pendingEntries(db, terminal: state.terminal, acknowledgedSeq: state.acknowledgedSeq)
+                try LocalProfileStore.adopt(db, found, pending: pending)
+                return try LocalProfileStore.profile(db, id: found.id)
+            }
+        } catch {
+            throw AgentError.wrapping(error)
         }
     }
 

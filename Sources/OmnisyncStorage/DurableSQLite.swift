@@ -1,7 +1,8 @@
 public import GRDB
 
 /// How every Omnisync SQLite database is opened: WAL, `synchronous=FULL`,
-/// writers waiting for each other across processes, migrations applied.
+/// `secure_delete`, writers waiting for each other across processes,
+/// migrations applied.
 ///
 /// WAL lets `status` and `customers show` read while a daemon writes.
 /// `synchronous=FULL` makes each commit fsync the WAL before it returns, so an
@@ -16,6 +17,12 @@ public enum DurableSQLite {
         // Another process (a `record` next to the daemon) may hold the write
         // lock for a moment; wait rather than fail.
         configuration.busyMode = .timeout(10)
+        // Deleted and overwritten content is zeroed rather than left in free
+        // pages, so an erased customer's data is gone from the file, not only
+        // from the tables.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
         let pool = try DatabasePool(path: path, configuration: configuration)
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -25,5 +32,14 @@ public enum DurableSQLite {
         }
         try migrator.migrate(pool)
         return pool
+    }
+
+    /// Copies the WAL into the database and empties it, so that no earlier
+    /// version of a page (holding data since erased) remains in the WAL file.
+    /// Waits for readers like any writer; call it after erasing personal data.
+    public static func purgeOldPageVersions(_ pool: DatabasePool) throws {
+        try pool.writeWithoutTransaction { db in
+            _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        }
     }
 }

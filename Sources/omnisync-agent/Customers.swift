@@ -11,12 +11,13 @@ struct Customers: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show one customer as this terminal knows them.",
+            abstract: "Show one customer as this terminal knows them (asking the hub about a card it does not know).",
             discussion: "Personal data is masked unless --reveal is given; erased customers show none."
         )
 
         @OptionGroup var agent: AgentOptions
         @OptionGroup var options: CustomerLookupOptions
+        @Flag(help: "Do not ask the hub about a card this terminal does not know.") var offline = false
 
         func run() async throws {
             try await reportingFailures(program: "omnisync-agent") {
@@ -24,10 +25,16 @@ struct Customers: AsyncParsableCommand {
                 let state: ProfileState
                 switch try options.lookup() {
                 case .card(let number):
-                    guard let found = try opened.customer(card: number) else {
+                    if let found = try opened.customer(card: number) {
+                        state = found
+                    } else if offline {
                         throw AgentError(.invalidInput, "no customer with card \(number.masked) is known at this terminal")
+                    } else if let found = try await opened.lookUpAtHub(card: number) {
+                        // A customer of another store: now known here too.
+                        state = found
+                    } else {
+                        throw AgentError(.invalidInput, "no customer holds card \(number.masked), here or at the hub")
                     }
-                    state = found
                 case .id(let customer):
                     guard let found = try opened.customer(id: customer) else {
                         throw AgentError(.invalidInput, "customer \(customer) is not known at this terminal")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OmnisyncAgentKit
 import OmnisyncCLISupport
+import OmnisyncCore
 
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,6 +42,11 @@ struct Status: AsyncParsableCommand {
             lines.append(("acknowledged", "seq \(status.acknowledgedSeq) of \(status.lastSeq)"))
             lines.append(("pull cursor", status.pullCursor ?? "-"))
             lines.append(("profiles", "\(status.profiles) known locally"))
+            if let offset = status.hubClockOffsetSeconds, abs(offset) >= 1 {
+                lines.append(("clock", String(format: "%+.1fs behind the hub (entries are stamped with the hub's time)", offset)))
+            }
+            let policy = status.policy
+            lines.append(("redemption", "balance + \(policy.offlineRedemptionAllowance) points allowed, within \(Output.age(Double(policy.maxRedemptionStaleness))) of a sync"))
             Output.fields(lines)
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import OmnisyncCLISupport
 import OmnisyncCore
 import OmnisyncHubKit
@@ -6,8 +7,50 @@ import OmnisyncHubKit
 struct Customers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Look up customers in the merged omnichannel view.",
-        subcommands: [Show.self]
+        subcommands: [Show.self, Merge.self, Erase.self]
     )
+
+    struct Merge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Merge duplicate customer B into A: one profile, answering for both ids and cards on every replica.",
+            discussion: "Points, tags, cards and activity are joined; for each field the latest write wins. Terminals pick it up on their next pull."
+        )
+
+        @OptionGroup var hub: HubOptions
+        @Argument(help: "The customer that remains (A).") var survivor: String
+        @Argument(help: "The duplicate merged into it (B).") var duplicate: String
+        @Flag(help: "Print the merged customer as JSON.") var json = false
+
+        func run() async throws {
+            try await reportingFailures(program: "omnisync-hub") {
+                let record = try await hub.openStore().mergeCustomers(
+                    survivor: try CustomerID(validating: survivor), absorbed: try CustomerID(validating: duplicate), at: Date()
+                )
+                if json {
+                    try Output.json(HubCustomerView(record, reveal: false))
+                } else {
+                    print("\(duplicate) merged into \(record.state.id); it now answers for \(([record.state.id] + record.state.mergedFrom.sorted()).map(\.rawValue).joined(separator: ", "))")
+                }
+            }
+        }
+    }
+
+    struct Erase: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase a customer on request: their profile is emptied for good on every replica.",
+            discussion: "The hub also removes their personal data from the entries it keeps and from the conflict log; sales stay, anonymous."
+        )
+
+        @OptionGroup var hub: HubOptions
+        @Argument(help: "The customer id.") var id: String
+
+        func run() async throws {
+            try await reportingFailures(program: "omnisync-hub") {
+                let record = try await hub.openStore().eraseCustomer(try CustomerID(validating: id), at: Date())
+                print("customer \(record.state.id) erased; terminals erase it on their next pull")
+            }
+        }
+    }
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -10,6 +10,6 @@ struct OmnisyncHub: AsyncParsableCommand {
             Every command takes --data-dir and --database and works while `serve` runs.
             Exit codes: 0 success, 1 failure (one line on standard error), 2 usage error.
             """,
-        subcommands: [Serve.self, Terminals.self, Status.self, Customers.self]
+        subcommands: [Serve.self, Terminals.self, Status.self, Customers.self, Conflicts.self, Review.self, Policy.self]
     )
 }

@@ -11,7 +11,7 @@ struct Status: AsyncParsableCommand {
     )
 
     @OptionGroup var hub: HubOptions
-    @Flag(help: "Print JSON: { terminals: [...], quarantined, conflicts }.") var json = false
+    @Flag(help: "Print JSON: { terminals: [...], quarantined, conflicts, overdraftsPendingReview }.") var json = false
 
     func run() async throws {
         try await reportingFailures(program: "omnisync-hub") {
@@ -40,7 +40,7 @@ struct Status: AsyncParsableCommand {
                     }
                 )
             }
-            print("quarantined entries: \(report.quarantined)   conflicts: \(report.conflicts)")
+            print("quarantined entries: \(report.quarantined)   conflicts: \(report.conflicts)   overdrafts to review: \(report.overdraftsPendingReview)")
         }
     }
 

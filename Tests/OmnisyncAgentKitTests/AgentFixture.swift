@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 @testable import OmnisyncAgentKit
 import OmnisyncCore
 import OmnisyncTestSupport
@@ -19,6 +20,16 @@ struct AgentFixture {
 
     /// Another handle on the same data dir, as a second process would open it.
     func reopen() throws -> Agent { try Agent.open(agent.directory) }
+
+    /// Pretends a sync succeeded at `at` under `policy`, as redemption rules need.
+    func synced(at: Date = Date(), policy: LoyaltyPolicy = .default) throws {
+        try agent.database.write { db in
+            var state = try AgentStateRow.fetch(db)
+            state.lastSyncAt = at
+            state.policy = policy
+            try state.save(db)
+        }
+    }
 
     func record(_ kind: JournalEvent.Kind, _ json: String) throws -> RecordReceipt {
         try agent.record(try RecordRequest.decode(kind, from: Data(json.utf8)))

@@ -16,7 +16,7 @@ import OmnisyncTestSupport
         #expect(first.customer == second.customer)
         let profile = try #require(try fixture.agent.customer(card: CardNumber(rawValue: "12345678")!))
         #expect(profile.id == first.customer)
-        #expect(profile.points.balance == 12)
+        #expect(profile.pointsBalance == 12)
     }
 
     @Test func aCardCannotBeRecordedForAnotherCustomer() throws {
@@ -33,6 +33,7 @@ import OmnisyncTestSupport
     @Test func redeemingMoreThanTheKnownBalanceIsRefusedAndNothingIsRecorded() throws {
         let fixture = try AgentFixture()
         defer { fixture.directory.remove() }
+        try fixture.synced()
         _ = try fixture.record(.sale, AgentFixture.sale(card: "12345678", cents: 5000))
         #expect {
             _ = try fixture.record(.sale, AgentFixture.sale(card: "12345678", redeemed: 51))
@@ -41,7 +42,83 @@ import OmnisyncTestSupport
         }
         #expect(try fixture.agent.status().lastSeq == 1)
         _ = try fixture.record(.sale, AgentFixture.sale(card: "12345678", cents: 100, redeemed: 50))
-        #expect(try fixture.agent.customer(card: CardNumber(rawValue: "12345678")!)?.points.balance == 1)
+        #expect(try fixture.agent.customer(card: CardNumber(rawValue: "12345678")!)?.pointsBalance == 1)
+    }
+
+    @Test func offlineRedemptionMayOverdrawByTheStoresAllowanceAndNoMore() throws {
+        let fixture = try AgentFixture()
+        defer { fixture.directory.remove() }
+        try fixture.synced(policy: LoyaltyPolicy(offlineRedemptionAllowance: 20))
+        _ = try fixture.record(.sale, AgentFixture.sale(card: "12345678", cents: 3000))
+        #expect {
+            _ = try fixture.record(.sale, AgentFixture.sale(card: "12345678", redeemed: 51))
+        } throws: { error in
+            (error as? AgentError)?.code == .insufficientPoints && "\(error)".contains("offline allowance 20")
+        }
+        _ = try fixture.record(.sale, AgentFixture.sale(card: "12345678", cents: 100, redeemed: 50))
+        #expect(try fixture.agent.customer(card: CardNumber(rawValue: "12345678")!)?.pointsBalance == -19)
+    }
+
+    @Test func redemptionNeedsARecentEnoughSync() throws {
+        let fixture = try AgentFixture()
+        defer { fixture.directory.remove() }
+        _ = try fixture.record(.sale, AgentFixture.sale(card: "12345678", cents: 3000))
+        #expect {
+            _ = try fixture.record(.sale, AgentFixture.sale(card: "12345678", redeemed: 5))
+        } throws: { error in
+            "\(error)".contains("never synced")
+        }
+        try fixture.synced(at: Date().addingTimeInterval(-2 * 3600), policy: LoyaltyPolicy(maxRedemptionStaleness: 3600))
+        #expect {
+            _ = try fixture.record(.sale, AgentFixture.sale(card: "12345678", redeemed: 5))
+        } throws: { error in
+            "\(error)".contains("last synced 120 minutes ago")
+        }
+        try fixture.synced(at: Date().addingTimeInterval(-600), policy: LoyaltyPolicy(maxRedemptionStaleness: 3600))
+        _ = try fixture.record(.sale, AgentFixture.sale(card: "12345678", redeemed: 5))
+    }
+
+    @Test func aProfileEditRecordsTheValuesItsWriterHadSeen() throws {
+        let fixture = try AgentFixture()
+        defer { fixture.directory.remove() }
+        let first = try fixture.record(.profile, #"{"card":"12345678","set":{"name":"Ann"},"consent":{"email":"in"}}"#)
+        _ = try fixture.record(.profile, #"{"card":"12345678","set":{"name":"Anne","email":"a@example.com"},"consent":{"email":"out"}}"#)
+        let entries = try fixture.agent.database.read { db in
+            try Journal.pendingEntries(db, terminal: TerminalID(rawValue: "T-1")!, acknowledgedSeq: 0)
+        }
+        guard case .profile(let edit) = entries[1].event else {
+            Issue.record("expected a profile entry")
+            return
+        }
+        #expect(edit.observed[.name] == entries[0].hlc)
+        #expect(edit.observed[.email] == nil)
+        #expect(edit.consent[.email]?.observed == [entries[0].hlc])
+        let profile = try #require(try fixture.agent.customer(id: first.customer!))
+        #expect(profile.consent[.email]?.value == .optedOut)
+        #expect(!profile.consent[.email]!.isContested)
+    }
+
+    @Test func adoptingTheHubsStateKeepsPendingEntriesOnTop() throws {
+        let fixture = try AgentFixture()
+        defer { fixture.directory.remove() }
+        let enrolment = try fixture.record(.sale, AgentFixture.sale(card: "12345678", cents: 1000))
+        let customer = try #require(enrolment.customer)
+        // The hub knows the customer from another store: 40 points and a name.
+        var remote = ProfileState(id: customer)
+        let elsewhere = JournalEntry(
+            id: EntryID(rawValue: "E-9")!, terminal: TerminalID(rawValue: "T-9")!, seq: 1, recordedAt: Date(),
+            hlc: HLCTimestamp(wallMillis: 1, counter: 0, replica: ReplicaID(rawValue: "T-9")!),
+            event: .profile(ProfileEvent(customer: customer, set: [.name: "Ann"]))
+        )
+        remote.apply(elsewhere)
+        try fixture.agent.database.write { db in
+            let pending = try Journal.pendingEntries(db, terminal: TerminalID(rawValue: "T-1")!, acknowledgedSeq: 0)
+            try LocalProfileStore.adopt(db, remote, pending: pending)
+        }
+        let local = try #require(try fixture.agent.customer(id: customer))
+        #expect(local.value(of: .name) == "Ann")
+        #expect(local.pointsBalance == 10)
+        #expect(local.cards == [CardNumber(rawValue: "12345678")!])
     }
 
     @Test func returnsTakeBackAtMostWhatTheSaleEarnedAcrossPartialReturns() throws {
@@ -55,7 +132,7 @@ import OmnisyncTestSupport
         _ = try fixture.record(.return, returnJSON)
         let profile = try #require(try fixture.agent.customer(id: sale.customer!))
         // 30 earned; the first return takes back 20, the second only the 10 left.
-        #expect(profile.points.netEarned == 0)
+        #expect(profile.pointsEarned == 0)
     }
 
     @Test func aTagRemovalCarriesTheAdditionsTheTerminalHadSeen() throws {

@@ -58,9 +58,9 @@ import Testing
         merged.merge(b)
         merged.merge(b)
         merged.merge(a)
-        #expect(merged.points.netEarned == 15)
-        #expect(merged.points.totalRedeemed == 3)
-        #expect(merged.points.balance == 12)
+        #expect(merged.pointsEarned == 15)
+        #expect(merged.pointsRedeemed == 3)
+        #expect(merged.pointsBalance == 12)
     }
 
     @Test func aTagAddedConcurrentlyWithItsRemovalSurvives() {
@@ -91,7 +91,7 @@ import Testing
         merged.merge(erased)
         #expect(merged.isErased)
         #expect(merged.value(of: .email) == nil)
-        #expect(merged.points.balance == 0)
+        #expect(merged.pointsBalance == 0)
         merged.apply(entry("T-2", seq: 3, wall: 950, .profile(ProfileEvent(customer: customer, set: [.name: "Back"]))))
         #expect(merged.value(of: .name) == nil)
         let view = CustomerView(merged, reveal: true)
@@ -114,5 +114,72 @@ import Testing
         let revealed = CustomerView(state, reveal: true)
         #expect(revealed.name == "Jane Doe")
         #expect(revealed.cards == ["12345678"])
+    }
+}
+
+extension ProfileStateTests {
+    /// Found by the property tests: applying a second erasure must keep the
+    /// later stamp, as merging two erased copies does.
+    @Test func twoErasuresConvergeOnTheLaterOneWhicheverArrivesFirst() {
+        let first = entry("T-0", seq: 1, wall: 100, .profile(ProfileEvent(customer: customer, erase: true)))
+        let second = entry("T-1", seq: 1, wall: 100, .profile(ProfileEvent(customer: customer, erase: true)))
+        var applied = ProfileState(id: customer)
+        applied.apply(first)
+        applied.apply(second)
+        var reversed = ProfileState(id: customer)
+        reversed.apply(second)
+        reversed.apply(first)
+        #expect(applied == reversed)
+        #expect(applied.erasure == second.hlc)
+    }
+
+    @Test func anOptOutBeatsAConcurrentOptInButNotALaterOne() {
+        let base = ProfileState(id: customer)
+        let optIn = entry("T-1", seq: 1, wall: 300, .profile(ProfileEvent(customer: customer, consent: [.email: ConsentWrite(value: .optedIn)])))
+        let optOut = entry("T-2", seq: 1, wall: 200, .profile(ProfileEvent(customer: customer, consent: [.email: ConsentWrite(value: .optedOut)])))
+        var concurrent = base
+        concurrent.apply(optIn)
+        let report = concurrent.apply(optOut)
+        // The opt-in is later by the clock, yet the concurrent opt-out wins, and the overridden opt-in is reported.
+        #expect(concurrent.consent[.email]?.value == .optedOut)
+        #expect(report.conflicts.map(\.field) == ["consent.email"])
+        #expect(report.conflicts.first?.lost.value == "in")
+        // An opt-in made after seeing the opt-out supersedes it.
+        let informed = entry("T-1", seq: 2, wall: 400, .profile(ProfileEvent(
+            customer: customer, consent: [.email: ConsentWrite(value: .optedIn, observed: concurrent.consent[.email]!.dots)]
+        )))
+        concurrent.apply(informed)
+        #expect(concurrent.consent[.email]?.value == .optedIn)
+    }
+
+    @Test func aConcurrentOverwriteIsReportedButADeliberateOneIsNot() {
+        var state = ProfileState(id: customer)
+        let first = entry("T-1", seq: 1, wall: 100, .profile(ProfileEvent(customer: customer, set: [.name: "Ann"])))
+        state.apply(first)
+        // T-2 had not seen "Ann": a concurrent write, later by the clock.
+        let concurrent = state.apply(entry("T-2", seq: 1, wall: 200, .profile(ProfileEvent(customer: customer, set: [.name: "Anna"]))))
+        #expect(concurrent.conflicts == [FieldConflict(field: "name", lost: .init(value: "Ann", stamp: first.hlc), won: .init(value: "Anna", stamp: stamp(200, "T-2")))])
+        // T-1 then corrects it, having seen "Anna": no conflict.
+        let deliberate = state.apply(entry("T-1", seq: 2, wall: 300, .profile(ProfileEvent(customer: customer, set: [.name: "Anne"], observed: [.name: stamp(200, "T-2")]))))
+        #expect(deliberate.conflicts.isEmpty)
+        #expect(state.value(of: .name) == "Anne")
+    }
+
+    @Test func anIdentityMergeAddsPointsAndAnswersForBothIds() {
+        let duplicate = CustomerID(rawValue: "C-2")!
+        var kept = ProfileState(id: customer)
+        kept.apply(entry("T-1", seq: 1, wall: 100, sale(30)))
+        var gone = ProfileState(id: duplicate)
+        let duplicateSale = JournalEntry(
+            id: EntryID(rawValue: "T-1-2")!, terminal: TerminalID(rawValue: "T-1")!, seq: 2, recordedAt: Date(timeIntervalSince1970: 0.2),
+            hlc: stamp(200, "T-1"),
+            event: .sale(SaleEvent(customer: duplicate, card: nil, enrolled: false, lines: [SaleLine(sku: "S", quantity: 1, unitPrice: Money(amount: 2000, currency: Currency(rawValue: "EUR")!))], total: Money(amount: 2000, currency: Currency(rawValue: "EUR")!), receipt: nil, pointsEarned: 20, pointsRedeemed: 0))
+        )
+        gone.apply(duplicateSale)
+        kept.absorb(gone)
+        // Same terminal, two customers: a join that took the maximum would give 30.
+        #expect(kept.pointsBalance == 50)
+        #expect(kept.answers(for: duplicate))
+        #expect(CustomerView(kept).mergedFrom == [duplicate])
     }
 }

@@ -27,6 +27,20 @@ struct HubFixture {
         return token
     }
 
+    /// Pushes each batch with its terminal's token, in order, and returns the answers.
+    @discardableResult
+    func push(_ batches: [(PushRequest, String)]) async throws -> [PushResponse] {
+        try await test { client in
+            var answers: [PushResponse] = []
+            for (batch, token) in batches {
+                let (status, body) = try await client.push(batch, token: token)
+                guard status == .ok else { throw TestSupportError("push answered \(status): \(String(decoding: body, as: UTF8.self))") }
+                answers.append(try WireCoding.decode(PushResponse.self, from: body))
+            }
+            return answers
+        }
+    }
+
     /// Runs `body` with a client bound to the hub's router.
     func test<Value>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
         let app = Application(router: HubRouter.make(store: store, adminToken: adminToken))

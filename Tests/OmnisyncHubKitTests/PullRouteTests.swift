@@ -27,7 +27,7 @@ import Testing
         }
         #expect(colleagueFirst.profiles.map(\.id) == [customer])
         #expect(colleagueFirst.profiles.first?.value(of: .name) == "Ann")
-        #expect(colleagueFirst.profiles.first?.points.balance == 12)
+        #expect(colleagueFirst.profiles.first?.pointsBalance == 12)
         #expect(colleagueFirst.policy == .default)
         #expect(!colleagueFirst.hasMore)
         #expect(colleagueAgain.profiles.isEmpty)

@@ -25,7 +25,7 @@ import Testing
         #expect(firstAnswer == PushResponse(acknowledgedSeq: 2, stored: 2, duplicates: 0, quarantined: 0))
         #expect(secondAnswer == PushResponse(acknowledgedSeq: 2, stored: 0, duplicates: 2, quarantined: 0))
         // Points counted once: 12 per sale of 12.99 EUR.
-        #expect(try await hub.store.customer(id: customer)?.state.points.balance == 24)
+        #expect(try await hub.store.customer(id: customer)?.state.pointsBalance == 24)
         #expect(try await hub.store.customer(id: customer)?.activity.orders == 2)
     }
 

@@ -52,6 +52,38 @@ enum Journal {
         ).map { StoredEntry(seq: $0["seq"], body: $0["body"]) }
     }
 
+    /// Entries of `terminal` the hub has not acknowledged yet, decoded, in order.
+    static func pendingEntries(_ db: Database, terminal: TerminalID, acknowledgedSeq: Int64) throws -> [JournalEntry] {
+        try Data.fetchAll(
+            db,
+            sql: "SELECT body FROM journal WHERE terminal = ? AND seq > ? ORDER BY seq",
+            arguments: [terminal.rawValue, acknowledgedSeq]
+        ).map { try WireCoding.decode(JournalEntry.self, from: $0) }
+    }
+
+    /// Removes the personal data of acknowledged entries about erased
+    /// customers. Unacknowledged ones keep theirs until the hub has them (it
+    /// redacts them too); nothing is deleted.
+    @discardableResult
+    static func redactErased(_ db: Database, terminal: TerminalID, acknowledgedSeq: Int64) throws -> Int {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT seq, body FROM journal
+                WHERE terminal = ? AND seq <= ? AND redacted = 0 AND customer IN (SELECT id FROM erased_customers)
+                """,
+            arguments: [terminal.rawValue, acknowledgedSeq]
+        )
+        for row in rows {
+            let entry = try WireCoding.decode(JournalEntry.self, from: row["body"] as Data).redactingPersonalData()
+            try db.execute(
+                sql: "UPDATE journal SET body = ?, redacted = 1 WHERE terminal = ? AND seq = ?",
+                arguments: [try WireCoding.encode(entry), terminal.rawValue, row["seq"] as Int64]
+            )
+        }
+        return rows.count
+    }
+
     /// The highest sequence number recorded for `terminal` (0 when none).
     static func lastSeq(_ db: Database, terminal: TerminalID) throws -> Int64 {
         try nextSeq(db, terminal: terminal) - 1

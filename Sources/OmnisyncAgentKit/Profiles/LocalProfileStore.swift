@@ -4,46 +4,82 @@ import OmnisyncCore
 
 /// The terminal's local view of customer profiles, answering with the network down.
 ///
-/// It holds the join of what the hub last sent and what this terminal recorded
-/// since, so a cashier sees their own changes at once and other stores'
-/// changes after the next pull.
+/// It mirrors the hub: a profile is the state the hub last sent, with this
+/// terminal's not-yet-acknowledged entries applied on top. So a cashier sees
+/// their own changes at once and other stores' changes after the next pull,
+/// and every decision the hub takes (a merge of duplicates, an erasure, a
+/// clamped timestamp) reaches the terminal as it is.
 enum LocalProfileStore {
     static func profile(_ db: Database, id: CustomerID) throws -> ProfileState? {
-        guard let data = try Data.fetchOne(db, sql: "SELECT state FROM profiles WHERE id = ?", arguments: [id.rawValue]) else {
+        guard let data = try Data.fetchOne(db, sql: "SELECT state FROM profiles WHERE id = ?", arguments: [resolve(db, id).rawValue]) else {
             return nil
         }
         return try WireCoding.decode(ProfileState.self, from: data)
     }
 
-    /// The customer a loyalty card belongs to, as far as this terminal knows.
-    static func customer(_ db: Database, card: CardNumber) throws -> CustomerID? {
-        try String.fetchOne(db, sql: "SELECT customer FROM cards WHERE card = ?", arguments: [card.rawValue])
-            .flatMap(CustomerID.init(rawValue:))
+    /// The customer an id now stands for: itself, or the one the hub merged it into.
+    static func resolve(_ db: Database, _ id: CustomerID) throws -> CustomerID {
+        try String.fetchOne(db, sql: "SELECT target FROM customer_aliases WHERE alias = ?", arguments: [id.rawValue])
+            .flatMap(CustomerID.init(rawValue:)) ?? id
     }
 
-    /// Stores `state` and indexes its cards; an erased profile's cards are
-    /// forgotten, so presenting one again enrols a new customer.
+    /// The customer a loyalty card belongs to, as far as this terminal knows.
+    static func customer(_ db: Database, card: CardNumber) throws -> CustomerID? {
+        guard let id = try String.fetchOne(db, sql: "SELECT customer FROM cards WHERE card = ?", arguments: [card.rawValue])
+            .flatMap(CustomerID.init(rawValue:))
+        else { return nil }
+        return try resolve(db, id)
+    }
+
+    /// True when the customer (or the one it was merged into) was erased.
+    static func isErased(_ db: Database, _ id: CustomerID) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM erased_customers WHERE id = ?", arguments: [resolve(db, id).rawValue]) ?? false
+    }
+
+    /// Stores `state` and indexes its cards. An erased profile's cards are
+    /// forgotten (presenting one again enrols a new customer) and its ids
+    /// remembered, so entries about it lose their personal data once acknowledged.
     static func save(_ db: Database, _ state: ProfileState) throws {
         try db.execute(
             sql: "INSERT INTO profiles (id, state) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state",
             arguments: [state.id.rawValue, try WireCoding.encode(state)]
         )
+        let ids = [state.id] + state.mergedFrom.sorted()
         if state.isErased {
-            try db.execute(sql: "DELETE FROM cards WHERE customer = ?", arguments: [state.id.rawValue])
+            for id in ids {
+                try db.execute(sql: "DELETE FROM cards WHERE customer = ?", arguments: [id.rawValue])
+                try db.execute(sql: "INSERT INTO erased_customers (id) VALUES (?) ON CONFLICT DO NOTHING", arguments: [id.rawValue])
+            }
         }
         for card in state.cards {
             try db.execute(
-                sql: "INSERT INTO cards (card, customer) VALUES (?, ?) ON CONFLICT (card) DO NOTHING",
+                sql: "INSERT INTO cards (card, customer) VALUES (?, ?) ON CONFLICT (card) DO UPDATE SET customer = excluded.customer",
                 arguments: [card.rawValue, state.id.rawValue]
             )
         }
     }
 
-    /// Merges a profile state received from the hub into the local copy.
-    static func merge(_ db: Database, _ remote: ProfileState) throws {
-        var local = try profile(db, id: remote.id) ?? ProfileState(id: remote.id)
-        local.merge(remote)
-        try save(db, local)
+    /// Adopts a profile state received from the hub: it replaces the local
+    /// copy, with this terminal's pending entries about it applied on top.
+    /// Customers the hub merged into it become aliases of it.
+    ///
+    /// - Returns: true when this erased a profile the terminal held.
+    @discardableResult
+    static func adopt(_ db: Database, _ remote: ProfileState, pending: [JournalEntry]) throws -> Bool {
+        let erasesLocalData = try remote.isErased && (profile(db, id: remote.id).map { !$0.isErased } ?? false)
+        for alias in remote.mergedFrom {
+            try db.execute(
+                sql: "INSERT INTO customer_aliases (alias, target) VALUES (?, ?) ON CONFLICT (alias) DO UPDATE SET target = excluded.target",
+                arguments: [alias.rawValue, remote.id.rawValue]
+            )
+            try db.execute(sql: "DELETE FROM profiles WHERE id = ?", arguments: [alias.rawValue])
+        }
+        var state = remote
+        for entry in pending where entry.event.customer.map(state.answers(for:)) == true {
+            state.apply(entry)
+        }
+        try save(db, state)
+        return erasesLocalData
     }
 
     /// How many profiles the terminal holds.

@@ -17,22 +17,26 @@ struct Recorder {
         return UUIDv7.make(unixMillis: millis, using: &generator)
     }
 
-    func record(_ request: RecordRequest, in db: Database, now unrounded: Date) throws -> RecordReceipt {
-        // Entries carry millisecond times; round once so the entry in hand
-        // equals the one read back.
-        let now = Date(millis: unrounded.millis)!
+    func record(_ request: RecordRequest, in db: Database, now localNow: Date) throws -> RecordReceipt {
         var state = try AgentStateRow.fetch(db)
+        // The terminal's clock corrected by the hub's (so a wrong year does not
+        // stamp entries), in whole milliseconds as entries carry them.
+        let now = state.correctedNow(localNow)
         var clock = HybridLogicalClock(replica: ReplicaID(state.terminal), resumingAfter: state.clock)
         let stamp = clock.tick(wallMillis: now.millis)
         let seq = try Journal.nextSeq(db, terminal: state.terminal)
         let entryID = try EntryID(validating: makeIdentifier(now.millis))
 
-        let resolved = try resolve(request, in: db, state: state, stamp: stamp, now: now)
+        let resolved = try resolve(request, in: db, state: state, stamp: stamp, now: now, localNow: localNow)
         let entry = JournalEntry(id: entryID, terminal: state.terminal, seq: seq, recordedAt: now, hlc: stamp, event: resolved.event)
         try Journal.append(db, entry)
 
         if let customer = entry.event.customer {
             var profile = try LocalProfileStore.profile(db, id: customer) ?? ProfileState(id: customer)
+            if !profile.answers(for: customer) {
+                // Known under another id the hub merged it into.
+                profile = ProfileState(id: customer)
+            }
             profile.apply(entry)
             try LocalProfileStore.save(db, profile)
         }
@@ -47,19 +51,13 @@ struct Recorder {
         var enrolled: Bool
     }
 
-    private func resolve(_ request: RecordRequest, in db: Database, state: AgentStateRow, stamp: HLCTimestamp, now: Date) throws -> Resolved {
+    private func resolve(_ request: RecordRequest, in db: Database, state: AgentStateRow, stamp: HLCTimestamp, now: Date, localNow: Date) throws -> Resolved {
         switch request {
         case .sale(let sale):
             let (customer, enrolled) = try resolveCustomer(sale.reference, in: db, now: now)
             let earned = customer == nil ? 0 : state.policy.pointsEarned(by: sale.total)
             if sale.pointsRedeemed > 0, let customer {
-                let balance = try LocalProfileStore.profile(db, id: customer)?.points.balance ?? 0
-                if sale.pointsRedeemed > balance {
-                    throw AgentError(
-                        .insufficientPoints,
-                        "customer \(customer) has \(balance) points here; cannot redeem \(sale.pointsRedeemed) (sync first if points were earned elsewhere)"
-                    )
-                }
+                try checkRedemption(sale.pointsRedeemed, by: customer, in: db, state: state, localNow: localNow)
             }
             let event = SaleEvent(
                 customer: customer, card: sale.reference.card, enrolled: enrolled, lines: sale.lines, total: sale.total,
@@ -97,26 +95,70 @@ struct Recorder {
             let (resolvedCustomer, enrolled) = try resolveCustomer(change.reference, in: db, now: now)
             let customer = resolvedCustomer!
             let current = try LocalProfileStore.profile(db, id: customer) ?? ProfileState(id: customer)
+            // Record what this terminal had seen, so the hub can tell an edit
+            // from a concurrent one and a removal cancels only what it saw.
+            let observed = change.set.keys.reduce(into: [ProfileField: HLCTimestamp]()) { seen, field in
+                seen[field] = current.fields[field]?.stamp
+            }
             let removals = change.removeTags.map { TagRemoval(tag: $0, observed: current.tags.dots(of: $0)) }
+            let consent = change.consent.reduce(into: [ConsentChannel: ConsentWrite]()) { writes, item in
+                writes[item.key] = ConsentWrite(value: item.value, observed: current.consent[item.key]?.dots ?? [])
+            }
             let event = ProfileEvent(
-                customer: customer, card: change.reference.card, enrolled: enrolled, set: change.set,
-                addTags: change.addTags, removeTags: removals, consent: change.consent, erase: change.erase
+                customer: customer, card: change.reference.card, enrolled: enrolled, set: change.set, observed: observed,
+                addTags: change.addTags, removeTags: removals, consent: consent, erase: change.erase
             )
             return Resolved(event: .profile(event), enrolled: enrolled)
         }
     }
 
+    /// Offline redemption is bounded: at most the locally known balance plus
+    /// the store's allowance, and only while the last sync is recent enough
+    /// for that balance to mean something.
+    private func checkRedemption(_ points: Int64, by customer: CustomerID, in db: Database, state: AgentStateRow, localNow: Date) throws {
+        let policy = state.policy
+        guard let lastSync = state.lastSyncAt else {
+            throw AgentError(.insufficientPoints, "this terminal has never synced with the hub; redeeming points needs a first successful sync")
+        }
+        let age = localNow.timeIntervalSince(lastSync)
+        if age > Double(policy.maxRedemptionStaleness) {
+            throw AgentError(
+                .insufficientPoints,
+                "this terminal last synced \(Int(age / 60)) minutes ago (the store allows \(policy.maxRedemptionStaleness / 60)); redeeming points needs a sync first"
+            )
+        }
+        let balance = try LocalProfileStore.profile(db, id: customer)?.pointsBalance ?? 0
+        let limit = balance + policy.offlineRedemptionAllowance
+        if points > limit {
+            throw AgentError(
+                .insufficientPoints,
+                "customer \(customer) has \(balance) points here (offline allowance \(policy.offlineRedemptionAllowance)); cannot redeem \(points)"
+            )
+        }
+    }
+
     /// The customer named by id and/or card. A card this terminal has never
-    /// seen, without an id, enrols a new customer with an id minted here.
+    /// seen, without an id, enrols a new customer with an id minted here. An
+    /// id the hub merged into another resolves to that one; an erased
+    /// customer cannot be named.
     private func resolveCustomer(_ reference: CustomerReference, in db: Database, now: Date) throws -> (CustomerID?, enrolled: Bool) {
-        guard let card = reference.card else { return (reference.customer, false) }
+        let (customer, enrolled) = try lookUpCustomer(reference, in: db, now: now)
+        if let customer, try LocalProfileStore.isErased(db, customer) {
+            throw AgentError(.invalidInput, "customer \(customer) was erased on request; record the sale without a customer")
+        }
+        return (customer, enrolled)
+    }
+
+    private func lookUpCustomer(_ reference: CustomerReference, in db: Database, now: Date) throws -> (CustomerID?, enrolled: Bool) {
+        let named = try reference.customer.map { try LocalProfileStore.resolve(db, $0) }
+        guard let card = reference.card else { return (named, false) }
         if let known = try LocalProfileStore.customer(db, card: card) {
-            if let named = reference.customer, named != known {
+            if let named, named != known {
                 throw AgentError(.cardConflict, "card \(card.masked) belongs to customer \(known), not \(named)")
             }
             return (known, false)
         }
-        if let named = reference.customer {
+        if let named {
             return (named, false)
         }
         return (try CustomerID(validating: makeIdentifier(now.millis)), true)

@@ -22,12 +22,15 @@ public struct AgentStatus: Sendable, Equatable {
     public var pullCursor: String?
     public var profiles: Int
     public var policy: LoyaltyPolicy
+    /// The hub's clock minus this terminal's at the last pull, in seconds; the
+    /// agent stamps entries with its clock corrected by it.
+    public var hubClockOffsetSeconds: Double?
 }
 
 extension AgentStatus: Encodable {
     enum CodingKeys: String, CodingKey {
         case terminal, store, hub, online, pending, oldestPendingAge, lastSync, lastAttempt, lastError
-        case unreachableSince, acknowledgedSeq, lastSeq, pullCursor, profiles, policy
+        case unreachableSince, acknowledgedSeq, lastSeq, pullCursor, profiles, policy, hubClockOffsetSeconds
     }
 
     /// Every key is written, absent values as null, as the contract promises.
@@ -48,5 +51,6 @@ extension AgentStatus: Encodable {
         try container.encode(pullCursor, forKey: .pullCursor)
         try container.encode(profiles, forKey: .profiles)
         try container.encode(policy, forKey: .policy)
+        try container.encode(hubClockOffsetSeconds, forKey: .hubClockOffsetSeconds)
     }
 }

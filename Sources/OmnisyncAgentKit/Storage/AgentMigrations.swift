@@ -55,6 +55,26 @@ enum AgentMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("v2: identity merges, erasure, hub clock offset") { db in
+            try db.execute(sql: """
+                -- Customers the hub merged into another: entries naming the
+                -- alias apply to the target.
+                CREATE TABLE customer_aliases (
+                    alias TEXT PRIMARY KEY NOT NULL,
+                    target TEXT NOT NULL
+                );
+
+                -- Customers erased on request; acknowledged entries about them
+                -- lose their personal data.
+                CREATE TABLE erased_customers (
+                    id TEXT PRIMARY KEY NOT NULL
+                );
+                ALTER TABLE journal ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;
+
+                -- Hub clock minus local clock at the last sync, in milliseconds.
+                ALTER TABLE agent_state ADD COLUMN hub_clock_offset_ms INTEGER;
+                """)
+        }
         return migrator
     }
 }

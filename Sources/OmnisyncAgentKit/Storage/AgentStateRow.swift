@@ -20,6 +20,13 @@ struct AgentStateRow: Sendable, Equatable {
     var lastAttemptAt: Date?
     var lastError: String?
     var unreachableSince: Date?
+    /// The hub's clock minus this terminal's, measured at the last pull.
+    var hubClockOffsetMillis: Int64?
+
+    /// The best estimate of true time: the local clock corrected by the hub's.
+    func correctedNow(_ local: Date) -> Date {
+        Date(millis: local.millis + (hubClockOffsetMillis ?? 0))!
+    }
 
     static func fetch(_ db: Database) throws -> AgentStateRow {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM agent_state WHERE singleton = 1") else {
@@ -38,7 +45,8 @@ struct AgentStateRow: Sendable, Equatable {
             lastSyncAt: Date(millis: row["last_sync_at_ms"]),
             lastAttemptAt: Date(millis: row["last_attempt_at_ms"]),
             lastError: row["last_error"],
-            unreachableSince: Date(millis: row["unreachable_since_ms"])
+            unreachableSince: Date(millis: row["unreachable_since_ms"]),
+            hubClockOffsetMillis: row["hub_clock_offset_ms"]
         )
     }
 
@@ -46,19 +54,20 @@ struct AgentStateRow: Sendable, Equatable {
         try db.execute(
             sql: """
                 INSERT INTO agent_state (singleton, hub, terminal, store, pinned_ca, acknowledged_seq, pull_cursor,
-                    policy, clock, last_sync_at_ms, last_attempt_at_ms, last_error, unreachable_since_ms)
-                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    policy, clock, last_sync_at_ms, last_attempt_at_ms, last_error, unreachable_since_ms, hub_clock_offset_ms)
+                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (singleton) DO UPDATE SET
                     hub = excluded.hub, terminal = excluded.terminal, store = excluded.store,
                     pinned_ca = excluded.pinned_ca, acknowledged_seq = excluded.acknowledged_seq,
                     pull_cursor = excluded.pull_cursor, policy = excluded.policy, clock = excluded.clock,
                     last_sync_at_ms = excluded.last_sync_at_ms, last_attempt_at_ms = excluded.last_attempt_at_ms,
-                    last_error = excluded.last_error, unreachable_since_ms = excluded.unreachable_since_ms
+                    last_error = excluded.last_error, unreachable_since_ms = excluded.unreachable_since_ms,
+                    hub_clock_offset_ms = excluded.hub_clock_offset_ms
                 """,
             arguments: [
                 hub, terminal.rawValue, store.rawValue, pinnedCA, acknowledgedSeq, pullCursor,
                 try WireCoding.encode(policy), clock?.description, lastSyncAt?.millis, lastAttemptAt?.millis,
-                lastError, unreachableSince?.millis,
+                lastError, unreachableSince?.millis, hubClockOffsetMillis,
             ]
         )
     }

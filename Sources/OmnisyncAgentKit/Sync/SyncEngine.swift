@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OmnisyncCore
+import OmnisyncStorage
 
 /// One sync round: push every unacknowledged entry, then pull merged profiles.
 ///
@@ -30,12 +31,21 @@ struct SyncEngine {
 
     private func runUnrecorded(progress: (SyncProgress) -> Void) async throws(AgentError) -> SyncReport {
         var report = SyncReport(pushed: 0, pulled: 0, acknowledgedSeq: 0, quarantined: 0)
-        try await push(into: &report, progress: progress)
-        try await pull(into: &report, progress: progress)
+        var erasures = 0
+        try await push(into: &report, erasures: &erasures, progress: progress)
+        try await pull(into: &report, erasures: &erasures, progress: progress)
+        if erasures > 0 {
+            // Personal data was removed: leave no older page version in the WAL.
+            do {
+                try DurableSQLite.purgeOldPageVersions(database)
+            } catch {
+                throw AgentError.wrapping(error)
+            }
+        }
         return report
     }
 
-    private func push(into report: inout SyncReport, progress: (SyncProgress) -> Void) async throws(AgentError) {
+    private func push(into report: inout SyncReport, erasures: inout Int, progress: (SyncProgress) -> Void) async throws(AgentError) {
         let start = try read { db in
             let state = try AgentStateRow.fetch(db)
             return (state, try Journal.lastSeq(db, terminal: state.terminal))
@@ -74,10 +84,11 @@ struct SyncEngine {
             // resends from there. Nothing is deleted, so it is always possible.
             acknowledged = answer.acknowledgedSeq
             report.quarantined += answer.quarantined
-            try write { db in
+            erasures += try write { db in
                 var state = try AgentStateRow.fetch(db)
                 state.acknowledgedSeq = acknowledged
                 try state.save(db)
+                return try Journal.redactErased(db, terminal: terminal, acknowledgedSeq: acknowledged)
             }
             report.acknowledgedSeq = acknowledged
             report.pushed = max(0, acknowledged - firstAcknowledged)
@@ -86,7 +97,7 @@ struct SyncEngine {
         }
     }
 
-    private func pull(into report: inout SyncReport, progress: (SyncProgress) -> Void) async throws(AgentError) {
+    private func pull(into report: inout SyncReport, erasures: inout Int, progress: (SyncProgress) -> Void) async throws(AgentError) {
         var cursor = try read { db in try AgentStateRow.fetch(db).pullCursor }
         while true {
             let page: PullResponse
@@ -95,18 +106,23 @@ struct SyncEngine {
             } catch {
                 throw Self.agentError(error)
             }
-            try write { db in
+            let receivedAt = now()
+            erasures += try write { db in
+                var erased = 0
                 var state = try AgentStateRow.fetch(db)
+                state.hubClockOffsetMillis = page.serverTime.millis - receivedAt.millis
                 var clock = HybridLogicalClock(replica: ReplicaID(state.terminal), resumingAfter: state.clock)
+                let pending = try Journal.pendingEntries(db, terminal: state.terminal, acknowledgedSeq: state.acknowledgedSeq)
                 for profile in page.profiles {
-                    try LocalProfileStore.merge(db, profile)
+                    if try LocalProfileStore.adopt(db, profile, pending: pending) { erased += 1 }
                     // Later local edits must order after what this terminal has now seen.
-                    if let latest = profile.latestStamp { clock.observe(latest, wallMillis: now().millis) }
+                    if let latest = profile.latestStamp { clock.observe(latest, wallMillis: state.correctedNow(receivedAt).millis) }
                 }
                 state.clock = clock.last
                 state.pullCursor = page.cursor
                 state.policy = page.policy
                 try state.save(db)
+                return erased + (try Journal.redactErased(db, terminal: state.terminal, acknowledgedSeq: state.acknowledgedSeq))
             }
             cursor = page.cursor
             report.pulled += page.profiles.count
@@ -183,21 +199,5 @@ extension AgentError {
             return AgentError(.corrupt, "stored data does not decode (\(problem)); run `omnisync-agent verify`")
         }
         return AgentError(.storage, "local database: \(error)")
-    }
-}
-
-extension ProfileState {
-    /// The latest timestamp anywhere in the state.
-    var latestStamp: HLCTimestamp? {
-        var latest = erasure
-        func consider(_ stamp: HLCTimestamp?) {
-            guard let stamp else { return }
-            if latest == nil || stamp > latest! { latest = stamp }
-        }
-        fields.values.forEach { consider($0.stamp) }
-        consent.values.forEach { consider($0.stamp) }
-        tags.adds.values.forEach { consider($0.max()) }
-        consider(tags.removed.max())
-        return latest
     }
 }

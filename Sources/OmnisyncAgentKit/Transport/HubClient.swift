@@ -31,6 +31,14 @@ public struct HubClient: HubTransport {
         return try await send("GET", path, body: nil, as: PullResponse.self)
     }
 
+    public func lookUp(card: CardNumber) async throws(TransportError) -> ProfileState? {
+        do {
+            return try await send("GET", "/v1/customers/by-card/\(card.rawValue)", body: nil, as: ProfileState.self)
+        } catch .rejected(404, _, _) {
+            return nil
+        }
+    }
+
     private func send<Answer: Decodable>(_ method: String, _ path: String, body: Data?, as type: Answer.Type) async throws(TransportError) -> Answer {
         let headers = [
             "Authorization: Bearer \(token)",

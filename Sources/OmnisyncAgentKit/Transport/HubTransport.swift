@@ -11,4 +11,8 @@ public protocol HubTransport: Sendable {
 
     /// Fetches merged profiles changed after `cursor` (nil: from the start).
     func pull(cursor: String?, limit: Int) async throws(TransportError) -> PullResponse
+
+    /// Asks the hub for the customer holding `card` (nil when it knows none);
+    /// the customer then belongs to this terminal's store and comes with later pulls.
+    func lookUp(card: CardNumber) async throws(TransportError) -> ProfileState?
 }

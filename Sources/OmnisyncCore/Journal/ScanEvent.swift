@@ -2,10 +2,11 @@
 /// unknown card enrols a new customer with an id minted offline.
 public struct ScanEvent: Hashable, Sendable, Codable {
     public var customer: CustomerID
-    public var card: CardNumber
+    /// The card presented; nil only once erased (see ``JournalEntry/redactingPersonalData()``).
+    public var card: CardNumber?
     public var enrolled: Bool
 
-    public init(customer: CustomerID, card: CardNumber, enrolled: Bool) {
+    public init(customer: CustomerID, card: CardNumber?, enrolled: Bool) {
         self.customer = customer
         self.card = card
         self.enrolled = enrolled
@@ -19,7 +20,7 @@ public struct ScanEvent: Hashable, Sendable, Codable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         customer = try container.decode(CustomerID.self, forKey: .customer)
-        card = try container.decode(CardNumber.self, forKey: .card)
+        card = try container.decodeIfPresent(CardNumber.self, forKey: .card)
         enrolled = try container.decode(Bool.self, forKey: .enrolled)
     }
 }

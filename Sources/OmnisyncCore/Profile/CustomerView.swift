@@ -40,13 +40,13 @@ public struct CustomerView: Hashable, Sendable {
         birthday = shown(.birthday)
         language = shown(.language)
         tags = state.tags.elements.map(\.rawValue)
-        points = Points(earned: state.points.netEarned, redeemed: state.points.totalRedeemed, balance: state.points.balance)
+        points = Points(earned: state.pointsEarned, redeemed: state.pointsRedeemed, balance: state.pointsBalance)
         consent = state.consent.compactMapValues(\.value)
         tier = shown(.tier)
         segment = shown(.segment)
         lifecycle = shown(.lifecycle)
         erased = state.isErased
-        mergedFrom = []
+        mergedFrom = state.mergedFrom.sorted()
     }
 }
 

@@ -1,8 +1,11 @@
-/// Loyalty points as per-replica grow-only counters.
+/// The loyalty points recorded under one customer id, as per-replica
+/// grow-only counters.
 ///
 /// Each terminal only ever increases its own counters, so merging two copies is
 /// taking the larger value per replica: nothing counted twice, nothing lost,
 /// whatever order copies meet in. A retried upload cannot double points.
+/// (``ProfileState`` keeps one ledger per customer id merged into it, so an
+/// identity merge adds ledgers rather than taking maxima across customers.)
 public struct PointsLedger: Hashable, Sendable, Codable {
     /// Points earned, per replica.
     public private(set) var earned: [ReplicaID: Int64]

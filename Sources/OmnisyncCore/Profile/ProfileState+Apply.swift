@@ -1,40 +1,88 @@
 extension ProfileState {
-    /// Applies the effect of one journal entry about this customer.
+    /// What applying an entry revealed: concurrent edits it resolved, and
+    /// whether a redemption left the balance below zero.
+    public struct ApplyReport: Hashable, Sendable {
+        /// Values that lost to a concurrent write (for the hub's conflict log).
+        public var conflicts: [FieldConflict] = []
+        /// The balance after a redemption that left it below zero; nil otherwise.
+        public var overdraftBalance: Int64?
+
+        public init() {}
+    }
+
+    /// Applies the effect of one journal entry about this customer (or one
+    /// merged into it).
     ///
     /// The same function runs at the terminal when the entry is recorded and
     /// at the hub when it is stored, so both compute the same state. Counters
     /// grow by the entry's amounts, so each entry must be applied once per
-    /// replica: the agent applies it when recording, the hub when it first
-    /// stores `(terminal, seq)`.
-    public mutating func apply(_ entry: JournalEntry) {
-        precondition(entry.event.customer == id, "applying an entry about another customer")
+    /// replica, in each terminal's sequence order: the agent applies it when
+    /// recording, the hub when it first stores `(terminal, seq)`.
+    @discardableResult
+    public mutating func apply(_ entry: JournalEntry) -> ApplyReport {
+        guard let origin = entry.event.customer else { return ApplyReport() }
+        precondition(answers(for: origin), "applying an entry about another customer")
+        var report = ApplyReport()
+        if case .profile(let change) = entry.event, change.erase {
+            // Even on an erased profile: merging keeps the latest erasure, so
+            // applying must too, or replicas would disagree on its stamp.
+            erase(at: entry.hlc)
+            return report
+        }
+        guard erasure == nil else { return report }
         let replica = ReplicaID(entry.terminal)
-        if let card = entry.event.card { addCard(card) }
+        if let card = entry.event.card { cards.insert(card) }
         switch entry.event {
         case .sale(let sale):
-            updatePoints {
-                $0.earn(sale.pointsEarned, at: replica)
-                $0.redeem(sale.pointsRedeemed, at: replica)
+            points[origin, default: PointsLedger()].earn(sale.pointsEarned, at: replica)
+            points[origin, default: PointsLedger()].redeem(sale.pointsRedeemed, at: replica)
+            if sale.pointsRedeemed > 0 && pointsBalance < 0 {
+                report.overdraftBalance = pointsBalance
             }
         case .return(let ret):
-            updatePoints { $0.reverse(ret.pointsReversed, at: replica) }
+            points[origin, default: PointsLedger()].reverse(ret.pointsReversed, at: replica)
         case .scan:
             break
         case .profile(let change):
-            if change.erase {
-                erase(at: entry.hlc)
-                return
+            for (field, value) in change.set.sorted(by: { $0.key < $1.key }) {
+                report.conflicts += write(field, value, at: entry.hlc, seen: change.observed[field])
             }
-            for (field, value) in change.set {
-                write(field, value, at: entry.hlc)
+            for removal in change.removeTags { tags.remove(removal) }
+            for tag in change.addTags { tags.add(tag, dot: entry.hlc) }
+            for (channel, write) in change.consent.sorted(by: { $0.key < $1.key }) {
+                report.conflicts += self.write(channel, write, at: entry.hlc)
             }
-            updateTags { tags in
-                for removal in change.removeTags { tags.remove(removal) }
-                for tag in change.addTags { tags.add(tag, dot: entry.hlc) }
-            }
-            for (channel, value) in change.consent {
-                write(channel, value, at: entry.hlc)
-            }
+        }
+        return report
+    }
+
+    /// Writes a field; when the register holds a value its writer had not
+    /// seen, the two writes were concurrent and the loser is reported.
+    private mutating func write(_ field: ProfileField, _ value: String?, at stamp: HLCTimestamp, seen: HLCTimestamp?) -> [FieldConflict] {
+        let incoming = LWWRegister(value: value, stamp: stamp)
+        guard let current = fields[field] else {
+            fields[field] = incoming
+            return []
+        }
+        fields[field]!.merge(incoming)
+        guard current.stamp != seen, current.value != value, current.stamp != stamp else { return [] }
+        let (lost, won) = current.stamp < stamp ? (current, incoming) : (incoming, current)
+        return [FieldConflict(field: field.rawValue, lost: .init(value: lost.value, stamp: lost.stamp), won: .init(value: won.value, stamp: won.stamp))]
+    }
+
+    /// Writes consent; an opt-in left standing beside a concurrent opt-out
+    /// is reported as overridden.
+    private mutating func write(_ channel: ConsentChannel, _ write: ConsentWrite, at stamp: HLCTimestamp) -> [FieldConflict] {
+        var register = consent[channel] ?? ConsentRegister()
+        register.write(write.value, at: stamp, superseding: write.observed)
+        consent[channel] = register
+        guard register.live[stamp] != nil else { return [] }
+        let concurrent = register.live.filter { $0.key != stamp && $0.value != write.value }
+        return concurrent.sorted { $0.key < $1.key }.map { other in
+            let mine = FieldConflict.Value(value: write.value.rawValue, stamp: stamp)
+            let theirs = FieldConflict.Value(value: other.value.rawValue, stamp: other.key)
+            let (lost, won) = write.value == .optedOut ? (theirs, mine) : (mine, theirs)
+            return FieldConflict(field: "consent.\(channel.rawValue)", lost: lost, won: won)
         }
     }
 }

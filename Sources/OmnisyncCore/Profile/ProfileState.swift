@@ -7,20 +7,26 @@
 ///
 /// - scalar fields: last writer wins by hybrid logical clock (``LWWRegister``);
 /// - tags: add-wins observed-remove set (``TagSet``);
-/// - points: per-replica grow-only counters (``PointsLedger``);
-/// - consent: last writer wins per channel;
-/// - cards: grow-only set;
+/// - points: grow-only counters per origin customer and per replica
+///   (``PointsLedger``), so merging two customers adds their points;
+/// - consent: last writer wins per channel, a concurrent opt-out beating an
+///   opt-in (``ConsentRegister``);
+/// - cards and merged-from ids: grow-only sets;
 /// - erasure: absorbing: once erased, a profile is empty on every replica,
 ///   whatever stale edits arrive later.
 public struct ProfileState: Hashable, Sendable {
     public let id: CustomerID
-    public private(set) var cards: Set<CardNumber>
-    public private(set) var fields: [ProfileField: LWWRegister<String>]
-    public private(set) var tags: TagSet
-    public private(set) var points: PointsLedger
-    public private(set) var consent: [ConsentChannel: LWWRegister<ConsentValue>]
+    public internal(set) var cards: Set<CardNumber>
+    public internal(set) var fields: [ProfileField: LWWRegister<String>]
+    public internal(set) var tags: TagSet
+    /// Points by the customer id they were recorded under (this one, or one
+    /// merged into it), then by replica.
+    public internal(set) var points: [CustomerID: PointsLedger]
+    public internal(set) var consent: [ConsentChannel: ConsentRegister]
+    /// Customers merged into this one by the hub; entries naming them apply here.
+    public internal(set) var mergedFrom: Set<CustomerID>
     /// When the profile was erased; non-nil means erased for good.
-    public private(set) var erasure: HLCTimestamp?
+    public internal(set) var erasure: HLCTimestamp?
 
     /// An empty profile: the bottom of the lattice for `id`.
     public init(id: CustomerID) {
@@ -28,21 +34,47 @@ public struct ProfileState: Hashable, Sendable {
         cards = []
         fields = [:]
         tags = TagSet()
-        points = PointsLedger()
+        points = [:]
         consent = [:]
+        mergedFrom = []
         erasure = nil
     }
 
     public var isErased: Bool { erasure != nil }
+
+    /// True when entries naming `customer` apply to this profile.
+    public func answers(for customer: CustomerID) -> Bool {
+        customer == id || mergedFrom.contains(customer)
+    }
 
     /// The current value of a scalar field.
     public func value(of field: ProfileField) -> String? {
         fields[field]?.value
     }
 
+    /// Net points earned (less those taken back by returns), over all origins.
+    public var pointsEarned: Int64 { points.values.reduce(0) { $0 + $1.netEarned } }
+    public var pointsRedeemed: Int64 { points.values.reduce(0) { $0 + $1.totalRedeemed } }
+    /// What the customer can spend; negative after an offline over-redemption.
+    public var pointsBalance: Int64 { pointsEarned - pointsRedeemed }
+
     /// Combines another replica's copy of the same profile into this one.
     public mutating func merge(_ other: ProfileState) {
-        precondition(other.id == id, "merging profiles of different customers")
+        precondition(other.id == id, "merging profiles of different customers; use absorb(_:) for an identity merge")
+        join(other)
+    }
+
+    /// Merges another customer into this one (the hub's identity merge, "other
+    /// merged into self"): the result is the join of both profiles, answering
+    /// for both ids, with their points added.
+    public mutating func absorb(_ other: ProfileState) {
+        precondition(other.id != id, "a customer cannot be merged into itself")
+        join(other)
+        mergedFrom.insert(other.id)
+    }
+
+    private mutating func join(_ other: ProfileState) {
+        mergedFrom.formUnion(other.mergedFrom)
         if let otherErasure = other.erasure {
             erasure = max(erasure ?? otherErasure, otherErasure)
         }
@@ -55,39 +87,16 @@ public struct ProfileState: Hashable, Sendable {
             if fields[field] == nil { fields[field] = register } else { fields[field]!.merge(register) }
         }
         tags.merge(other.tags)
-        points.merge(other.points)
-        for (channel, register) in other.consent {
-            if consent[channel] == nil { consent[channel] = register } else { consent[channel]!.merge(register) }
+        points.merge(other.points) { mine, theirs in
+            var merged = mine
+            merged.merge(theirs)
+            return merged
         }
-    }
-
-    /// Sets a scalar field as of `stamp` (last writer wins).
-    public mutating func write(_ field: ProfileField, _ value: String?, at stamp: HLCTimestamp) {
-        guard erasure == nil else { return }
-        let register = LWWRegister(value: value, stamp: stamp)
-        if fields[field] == nil { fields[field] = register } else { fields[field]!.merge(register) }
-    }
-
-    /// Sets consent on `channel` as of `stamp`.
-    public mutating func write(_ channel: ConsentChannel, _ value: ConsentValue, at stamp: HLCTimestamp) {
-        guard erasure == nil else { return }
-        let register = LWWRegister(value: value, stamp: stamp)
-        if consent[channel] == nil { consent[channel] = register } else { consent[channel]!.merge(register) }
-    }
-
-    public mutating func addCard(_ card: CardNumber) {
-        guard erasure == nil else { return }
-        cards.insert(card)
-    }
-
-    public mutating func updatePoints(_ update: (inout PointsLedger) -> Void) {
-        guard erasure == nil else { return }
-        update(&points)
-    }
-
-    public mutating func updateTags(_ update: (inout TagSet) -> Void) {
-        guard erasure == nil else { return }
-        update(&tags)
+        consent.merge(other.consent) { mine, theirs in
+            var merged = mine
+            merged.merge(theirs)
+            return merged
+        }
     }
 
     /// Erases the profile: every personal datum goes, and the erasure absorbs
@@ -97,18 +106,36 @@ public struct ProfileState: Hashable, Sendable {
         clearContent()
     }
 
+    /// Sets a field as the hub (tier, segment, lifecycle), having seen the current value.
+    public mutating func write(_ field: ProfileField, _ value: String?, at stamp: HLCTimestamp) {
+        guard erasure == nil else { return }
+        let register = LWWRegister(value: value, stamp: stamp)
+        if fields[field] == nil { fields[field] = register } else { fields[field]!.merge(register) }
+    }
+
     private mutating func clearContent() {
         cards = []
         fields = [:]
         tags = TagSet()
-        points = PointsLedger()
+        points = [:]
         consent = [:]
+    }
+
+    /// The latest timestamp anywhere in the state; a replica's clock observes
+    /// it so its next edit orders after what it has seen.
+    public var latestStamp: HLCTimestamp? {
+        var stamps: [HLCTimestamp] = fields.values.map(\.stamp)
+        stamps += consent.values.flatMap { $0.dots + $0.superseded }
+        stamps += tags.adds.values.flatMap { $0 }
+        stamps += tags.removed
+        if let erasure { stamps.append(erasure) }
+        return stamps.max()
     }
 }
 
 extension ProfileState: Codable {
     enum CodingKeys: String, CodingKey {
-        case id, cards, fields, tags, points, consent, erasure
+        case id, cards, fields, tags, points, consent, mergedFrom, erasure
     }
 
     public init(from decoder: any Decoder) throws {
@@ -117,11 +144,13 @@ extension ProfileState: Codable {
         cards = Set(try container.decode([CardNumber].self, forKey: .cards))
         fields = try container.decode([ProfileField: LWWRegister<String>].self, forKey: .fields)
         tags = try container.decode(TagSet.self, forKey: .tags)
-        points = try container.decode(PointsLedger.self, forKey: .points)
-        consent = try container.decode([ConsentChannel: LWWRegister<ConsentValue>].self, forKey: .consent)
+        points = try container.decode([CustomerID: PointsLedger].self, forKey: .points)
+        consent = try container.decode([ConsentChannel: ConsentRegister].self, forKey: .consent)
+        mergedFrom = Set(try container.decode([CustomerID].self, forKey: .mergedFrom))
         erasure = try container.decodeIfPresent(HLCTimestamp.self, forKey: .erasure)
     }
 
+    /// Sets are written as sorted arrays so equal states encode identically.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
@@ -130,6 +159,7 @@ extension ProfileState: Codable {
         try container.encode(tags, forKey: .tags)
         try container.encode(points, forKey: .points)
         try container.encode(consent, forKey: .consent)
+        try container.encode(mergedFrom.sorted(), forKey: .mergedFrom)
         try container.encodeIfPresent(erasure, forKey: .erasure)
     }
 }

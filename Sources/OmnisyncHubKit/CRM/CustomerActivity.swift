@@ -52,6 +52,19 @@ public struct CustomerActivity: Sendable, Hashable, Codable {
         }
     }
 
+    /// Adds another customer's activity (an identity merge).
+    public mutating func absorb(_ other: CustomerActivity) {
+        orders += other.orders
+        returns += other.returns
+        visits += other.visits
+        firstPurchase = [firstPurchase, other.firstPurchase].compactMap { $0 }.min()
+        lastPurchase = [lastPurchase, other.lastPurchase].compactMap { $0 }.max()
+        lastSeen = [lastSeen, other.lastSeen].compactMap { $0 }.max()
+        channels.formUnion(other.channels)
+        stores.formUnion(other.stores)
+        spend.merge(other.spend, uniquingKeysWith: +)
+    }
+
     enum CodingKeys: String, CodingKey {
         case orders, returns, visits, firstPurchase, lastPurchase, lastSeen, channels, stores, spend
     }

@@ -9,6 +9,8 @@ import OmnisyncCore
 /// - `GET  /healthz`: liveness, no authentication;
 /// - `POST /v1/push`: a terminal's batch of entries (terminal token);
 /// - `GET  /v1/pull?cursor=C&limit=N`: profile changes for the terminal's store;
+/// - `GET  /v1/customers/by-card/N`: the customer holding a card, from now on
+///   also sent to the terminal's store;
 /// - `GET  /v1/admin/status`: terminals and operator counts (admin token);
 /// - `GET  /v1/admin/customers/ID[?reveal=true]`: the merged customer view.
 ///
@@ -55,9 +57,20 @@ public enum HubRouter {
             let page = try await store.pull(for: terminal, after: cursor, limit: limit, contact: contact)
             let answer = PullResponse(
                 profiles: page.profiles, cursor: page.cursor, hasMore: page.hasMore,
-                policy: try await store.loyaltyPolicy(), serverTime: now()
+                policy: try await store.policy(for: terminal.store), serverTime: now()
             )
             return JSONResponse(value: answer)
+        }
+        terminals.get("customers/by-card/:card") { request, context in
+            let terminal = try context.authenticatedTerminal()
+            let text = try context.parameters.require("card")
+            guard let card = CardNumber(rawValue: text) else {
+                throw HubError(.malformedRequest, CardNumber.invalidValueMessage)
+            }
+            guard let profile = try await store.lookUp(card: card, for: terminal, contact: TerminalContact(receivedAt: now(), sentAt: request.sentAt)) else {
+                throw HubError(.notFound, "no customer holds card \(card.masked)")
+            }
+            return JSONResponse(value: profile)
         }
 
         let admin = router.group("v1/admin").add(middleware: AdminAuthenticator(adminToken: adminToken))

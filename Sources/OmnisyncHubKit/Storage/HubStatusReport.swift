@@ -18,8 +18,10 @@ public struct HubStatusReport: Sendable, Hashable, Encodable {
     public var terminals: [Terminal]
     /// Entries stored but not applied, waiting for an operator.
     public var quarantined: Int
-    /// Concurrent profile edits resolved by last-writer-wins, kept for review.
+    /// Concurrent profile edits resolved by the merge rules, kept in the conflict log.
     public var conflicts: Int
+    /// Offline over-redemptions waiting for head office's review.
+    public var overdraftsPendingReview: Int
 }
 
 extension HubStatusReport.Terminal: Encodable {

@@ -6,9 +6,11 @@ public import OmnisyncCore
 /// Routes and commands talk to this protocol only; SQL stays inside the
 /// backends (embedded SQLite now, PostgreSQL later). Each method is atomic:
 /// it either happens entirely or not at all. The logic that decides what a
-/// push means (``PushPlan``, ``EntryProjector``) is pure and shared, so
-/// backends differ only in how they read and write.
+/// push means (``PushPlan``, ``Ingestor``) is pure and shared, so backends
+/// differ only in how they read and write.
 public protocol HubStore: Sendable {
+    // MARK: Terminals
+
     /// Registers a terminal with the hash of its token.
     func addTerminal(_ id: TerminalID, store: StoreID, tokenHash: String, at: Date) async throws(HubError) -> TerminalRecord
 
@@ -21,6 +23,8 @@ public protocol HubStore: Sendable {
     /// The terminal whose token hashes to `tokenHash`, revoked or not.
     func terminal(tokenHash: String) async throws(HubError) -> TerminalRecord?
 
+    // MARK: Sync
+
     /// Stores a batch of entries exactly once and applies them to profiles,
     /// quarantining any it cannot apply; records the terminal's contact.
     func push(_ batch: IncomingPush, from terminal: TerminalRecord, contact: TerminalContact) async throws(HubError) -> PushResponse
@@ -28,12 +32,50 @@ public protocol HubStore: Sendable {
     /// Profiles of the terminal's store changed after `cursor`; records the contact.
     func pull(for terminal: TerminalRecord, after cursor: String?, limit: Int, contact: TerminalContact) async throws(HubError) -> PullPage
 
+    /// The customer holding `card`, now also a customer of the terminal's
+    /// store (so it comes with the store's pulls); nil when no one holds it.
+    func lookUp(card: CardNumber, for terminal: TerminalRecord, contact: TerminalContact) async throws(HubError) -> ProfileState?
+
+    // MARK: Customers
+
+    /// A customer by id; an id merged into another answers with that one.
     func customer(id: CustomerID) async throws(HubError) -> CustomerRecord?
     func customer(card: CardNumber) async throws(HubError) -> CustomerRecord?
+
+    /// Merges `absorbed` into `survivor` ("B merged into A"): one profile that
+    /// is the join of both, answering for both ids and cards everywhere.
+    func mergeCustomers(survivor: CustomerID, absorbed: CustomerID, at: Date) async throws(HubError) -> CustomerRecord
+
+    /// Erases a customer on request: the profile becomes empty for good on
+    /// every replica, and the hub removes their personal data from the
+    /// entries it keeps and from the conflict log.
+    func eraseCustomer(_ id: CustomerID, at: Date) async throws(HubError) -> CustomerRecord
+
+    // MARK: Operators
 
     /// Terminal progress and the counts operators watch.
     func status() async throws(HubError) -> HubStatusReport
 
-    /// The loyalty rules delivered to terminals on every pull.
-    func loyaltyPolicy() async throws(HubError) -> LoyaltyPolicy
+    /// Concurrent edits resolved, newest first, optionally for one customer.
+    func conflicts(customer: CustomerID?, limit: Int) async throws(HubError) -> [ConflictRecord]
+
+    /// Overdrafts waiting for review (or all of them), oldest first.
+    func overdrafts(includeApproved: Bool) async throws(HubError) -> [OverdraftRecord]
+
+    /// Marks an overdraft as reviewed and accepted by head office.
+    func approveOverdraft(_ id: Int64, note: String?, at: Date) async throws(HubError) -> OverdraftRecord
+
+    // MARK: Policies and settings
+
+    /// The loyalty policy of `store`: its own, else the chain's.
+    func policy(for store: StoreID) async throws(HubError) -> LoyaltyPolicy
+
+    /// The chain's policy and the stores that override it.
+    func policies() async throws(HubError) -> (chain: LoyaltyPolicy, stores: [StoreID: LoyaltyPolicy])
+
+    /// Sets the chain's policy (`store` nil) or one store's; terminals get it on their next pull.
+    func setPolicy(_ policy: LoyaltyPolicy, for store: StoreID?) async throws(HubError)
+
+    func settings() async throws(HubError) -> HubSettings
+    func setSettings(_ settings: HubSettings) async throws(HubError)
 }

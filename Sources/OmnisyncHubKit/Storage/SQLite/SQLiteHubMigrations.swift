@@ -75,6 +75,63 @@ enum SQLiteHubMigrations {
                 INSERT INTO settings (key, value) VALUES ('change_seq', 0);
                 """)
         }
+        migrator.registerMigration("v2: merge engine: conflicts, overdraft review, identity merges, clock clamping, policies") { db in
+            try db.execute(sql: """
+                -- Concurrent edits resolved by the merge rules: the value that lost.
+                CREATE TABLE conflicts (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    customer TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    lost_value TEXT,
+                    lost_stamp TEXT NOT NULL,
+                    won_value TEXT,
+                    won_stamp TEXT NOT NULL,
+                    terminal TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    detected_at_ms INTEGER NOT NULL
+                );
+                CREATE INDEX conflicts_customer ON conflicts (customer);
+
+                -- Offline redemptions that left a balance below zero.
+                CREATE TABLE overdrafts (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    customer TEXT NOT NULL,
+                    terminal TEXT NOT NULL,
+                    store TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    redeemed INTEGER NOT NULL,
+                    balance INTEGER NOT NULL,
+                    allowance INTEGER NOT NULL,
+                    detected_at_ms INTEGER NOT NULL,
+                    approved_at_ms INTEGER,
+                    note TEXT
+                );
+                CREATE INDEX overdrafts_pending ON overdrafts (approved_at_ms, id);
+
+                -- Customers merged into another ("alias merged into target").
+                CREATE TABLE customer_aliases (
+                    alias TEXT PRIMARY KEY NOT NULL,
+                    target TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    merged_at_ms INTEGER NOT NULL
+                );
+                CREATE INDEX customer_aliases_target ON customer_aliases (target);
+
+                -- Far-future stamps of a terminal and the hub's replacements.
+                CREATE TABLE clamped_stamps (
+                    terminal TEXT NOT NULL,
+                    original TEXT NOT NULL,
+                    clamped TEXT NOT NULL,
+                    PRIMARY KEY (terminal, original)
+                );
+                ALTER TABLE terminals ADD COLUMN last_clamped TEXT;
+
+                CREATE TABLE store_policies (
+                    store TEXT PRIMARY KEY NOT NULL,
+                    policy BLOB NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -1,18 +1,20 @@
 public import Foundation
 import GRDB
-import OmnisyncStorage
 public import OmnisyncCore
+import OmnisyncStorage
 
 /// The hub's embedded backend: one SQLite file in WAL mode.
 ///
 /// Right for a small chain on one machine. Hub commands (`terminals add`,
 /// `status`) open the same file while `serve` runs; WAL lets them read, and
-/// writers wait for each other.
+/// writers wait for each other. SQLite has one writer at a time, so every
+/// method's transaction sees a stable world and `change_seq` values are
+/// assigned in commit order.
 public struct SQLiteHubStore: HubStore {
     private let pool: DatabasePool
 
-    /// Opens (creating if needed) the database at `path` and migrates it.
-    /// An acknowledged push survives a power cut at the hub too (see ``DurableSQLite``).
+    /// Opens (creating if needed) the database at `path` and migrates it. An
+    /// acknowledged push survives a power cut at the hub too (see ``DurableSQLite``).
     public init(path: String) throws(HubError) {
         do {
             pool = try DurableSQLite.open(path: path, label: "omnisync-hub", migrator: SQLiteHubMigrations.migrator)
@@ -64,50 +66,24 @@ public struct SQLiteHubStore: HubStore {
     // MARK: Sync
 
     public func push(_ batch: IncomingPush, from terminal: TerminalRecord, contact: TerminalContact) async throws(HubError) -> PushResponse {
-        try await write { db in
-            guard let current = try Self.terminal(db, id: terminal.id) else {
+        let (answer, erased) = try await write { db in
+            var erasedSomeone = false
+            guard let current = try Row.fetchOne(db, sql: "SELECT acknowledged_seq, last_clamped FROM terminals WHERE id = ?", arguments: [terminal.id.rawValue]) else {
                 throw HubError(.unknownTerminal, "terminal \(terminal.id) is not registered")
             }
-            let resent = PushPlan.resentSeqs(in: batch, acknowledgedSeq: current.acknowledgedSeq)
-            var storedIDs: [Int64: String] = [:]
-            if let low = resent.min(), let high = resent.max() {
-                for row in try Row.fetchAll(
-                    db,
-                    sql: "SELECT seq, id FROM entries WHERE terminal = ? AND seq BETWEEN ? AND ?",
-                    arguments: [terminal.id.rawValue, low, high]
-                ) {
-                    storedIDs[row["seq"]] = row["id"]
-                }
-            }
-            let plan = try PushPlan(batch: batch, acknowledgedSeq: current.acknowledgedSeq, storedIDs: storedIDs)
-
-            var customers: [CustomerID: CustomerRecord] = [:]
-            for id in EntryProjector.customers(touchedBy: plan.accepted) {
-                customers[id] = try Self.customer(db, id: id)
-            }
-            let before = customers
-            let outcomes = EntryProjector(store: terminal.store).apply(plan.accepted, from: terminal.id, to: &customers)
-
-            var quarantined = 0
-            for (incoming, outcome) in zip(plan.accepted, outcomes) {
-                switch outcome {
-                case .applied(let entry):
-                    try Self.insertEntry(db, terminal: terminal.id, incoming: incoming, entry: entry, status: "applied", body: try WireCoding.encode(entry), receivedAt: contact.receivedAt)
-                case .quarantined(let reason, let raw):
-                    quarantined += 1
-                    let entry = try? incoming.decoded.get()
-                    let body = try entry.map { try WireCoding.encode($0) } ?? WireCoding.encode(raw ?? .null)
-                    try Self.insertEntry(db, terminal: terminal.id, incoming: incoming, entry: entry, status: "quarantined", body: body, receivedAt: contact.receivedAt)
-                    try db.execute(
-                        sql: "INSERT INTO quarantine (terminal, seq, reason, quarantined_at_ms) VALUES (?, ?, ?, ?)",
-                        arguments: [terminal.id.rawValue, incoming.seq, reason, contact.receivedAt.millis]
-                    )
-                }
-            }
-            for (id, record) in customers {
-                let linked = try Self.linkStore(db, store: terminal.store, customer: id)
-                try Self.save(db, record, stateChanged: linked || before[id]?.state != record.state)
-            }
+            let acknowledged: Int64 = current["acknowledged_seq"]
+            let plan = try PushPlan(
+                batch: batch,
+                acknowledgedSeq: acknowledged,
+                storedIDs: try Self.storedIDs(db, terminal: terminal.id, seqs: PushPlan.resentSeqs(in: batch, acknowledgedSeq: acknowledged))
+            )
+            let input = try Self.ingestInput(
+                db, for: plan.accepted, terminal: terminal, lastClamped: (current["last_clamped"] as String?).flatMap(HLCTimestamp.init),
+                receivedAt: contact.receivedAt
+            )
+            let output = Ingestor().ingest(plan.accepted, input)
+            try Self.write(output, terminal: terminal, receivedAt: contact.receivedAt, in: db)
+            erasedSomeone = !output.erased.isEmpty
             try db.execute(
                 sql: """
                     UPDATE terminals SET acknowledged_seq = ?, reported_backlog = ?, last_contact_ms = ?,
@@ -116,13 +92,16 @@ public struct SQLiteHubStore: HubStore {
                     """,
                 arguments: [plan.acknowledgedSeq, batch.backlog, contact.receivedAt.millis, contact.skewMillis, terminal.id.rawValue]
             )
-            return PushResponse(
+            let answer = PushResponse(
                 acknowledgedSeq: plan.acknowledgedSeq,
                 stored: plan.accepted.count,
                 duplicates: plan.duplicates,
-                quarantined: quarantined
+                quarantined: output.stored.filter { $0.quarantineReason != nil }.count
             )
+            return (answer, erasedSomeone)
         }
+        if erased { try purgeOldPageVersions() }
+        return answer
     }
 
     public func pull(for terminal: TerminalRecord, after cursor: String?, limit: Int, contact: TerminalContact) async throws(HubError) -> PullPage {
@@ -137,10 +116,7 @@ public struct SQLiteHubStore: HubStore {
         }
         let pageSize = min(max(limit, 1), 1000)
         return try await write { db in
-            try db.execute(
-                sql: "UPDATE terminals SET last_contact_ms = ?, clock_skew_ms = COALESCE(?, clock_skew_ms) WHERE id = ?",
-                arguments: [contact.receivedAt.millis, contact.skewMillis, terminal.id.rawValue]
-            )
+            try Self.recordContact(db, terminal: terminal.id, contact)
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -158,20 +134,66 @@ public struct SQLiteHubStore: HubStore {
         }
     }
 
-    // MARK: Customers and status
+    public func lookUp(card: CardNumber, for terminal: TerminalRecord, contact: TerminalContact) async throws(HubError) -> ProfileState? {
+        try await write { db in
+            try Self.recordContact(db, terminal: terminal.id, contact)
+            guard let holder = try Self.cardHolder(db, card), let record = try Self.customer(db, id: holder) else { return nil }
+            if try Self.linkStore(db, store: terminal.store, customer: holder) {
+                // Bump it so the store's other terminals receive it on their next pull.
+                try Self.save(db, record, stateChanged: true)
+            }
+            return record.state
+        }
+    }
+
+    // MARK: Customers
 
     public func customer(id: CustomerID) async throws(HubError) -> CustomerRecord? {
-        try await read { db in try Self.customer(db, id: id) }
+        try await read { db in try Self.customer(db, id: try Self.resolve(db, id)) }
     }
 
     public func customer(card: CardNumber) async throws(HubError) -> CustomerRecord? {
         try await read { db in
-            guard let id = try String.fetchOne(db, sql: "SELECT customer FROM cards WHERE card = ?", arguments: [card.rawValue]) else {
-                return nil
-            }
-            return try Self.customer(db, id: try CustomerID(validating: id))
+            guard let holder = try Self.cardHolder(db, card) else { return nil }
+            return try Self.customer(db, id: holder)
         }
     }
+
+    public func mergeCustomers(survivor: CustomerID, absorbed: CustomerID, at: Date) async throws(HubError) -> CustomerRecord {
+        try await write { db in
+            let survivorID = try Self.resolve(db, survivor)
+            let absorbedID = try Self.resolve(db, absorbed)
+            guard survivorID != absorbedID else {
+                throw HubError(.malformedRequest, "\(absorbed) and \(survivor) are already one customer (\(survivorID))")
+            }
+            guard var kept = try Self.customer(db, id: survivorID) else { throw HubError(.notFound, "no customer \(survivor) at the hub") }
+            guard let gone = try Self.customer(db, id: absorbedID) else { throw HubError(.notFound, "no customer \(absorbed) at the hub") }
+            guard !kept.state.isErased, !gone.state.isErased else {
+                throw HubError(.malformedRequest, "an erased customer cannot be merged")
+            }
+            kept.state.absorb(gone.state)
+            kept.activity.absorb(gone.activity)
+            try Self.absorb(db, AliasRecord(alias: absorbedID, target: survivorID, reason: "merged by an operator"), at: at)
+            try Self.save(db, kept, stateChanged: true)
+            return kept
+        }
+    }
+
+    public func eraseCustomer(_ id: CustomerID, at: Date) async throws(HubError) -> CustomerRecord {
+        let erased = try await write { db in
+            let target = try Self.resolve(db, id)
+            guard var record = try Self.customer(db, id: target) else { throw HubError(.notFound, "no customer \(id) at the hub") }
+            record.state.erase(at: try Self.tickHubClock(db, now: at))
+            record.activity = CustomerActivity()
+            try Self.save(db, record, stateChanged: true)
+            try Self.scrubErased(db, record.state)
+            return record
+        }
+        try purgeOldPageVersions()
+        return erased
+    }
+
+    // MARK: Operators
 
     public func status() async throws(HubError) -> HubStatusReport {
         try await read { db in
@@ -190,19 +212,197 @@ public struct SQLiteHubStore: HubStore {
             return HubStatusReport(
                 terminals: terminals,
                 quarantined: quarantinedByTerminal.values.reduce(0, +),
-                // The conflict log is written by the merge engine (issue #4); until
-                // then no concurrent overwrite is recorded, so there is none to count.
-                conflicts: 0
+                conflicts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflicts") ?? 0,
+                overdraftsPendingReview: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM overdrafts WHERE approved_at_ms IS NULL") ?? 0
             )
         }
     }
 
-    public func loyaltyPolicy() async throws(HubError) -> LoyaltyPolicy {
+    public func conflicts(customer: CustomerID?, limit: Int) async throws(HubError) -> [ConflictRecord] {
         try await read { db in
-            guard let data = try Data.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'loyalty_policy'") else {
-                return .default
+            var sql = "SELECT * FROM conflicts"
+            var arguments: StatementArguments = []
+            if let customer {
+                sql += " WHERE customer = ?"
+                arguments += [try Self.resolve(db, customer).rawValue]
             }
-            return try WireCoding.decode(LoyaltyPolicy.self, from: data)
+            sql += " ORDER BY id DESC LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.conflictRecord)
+        }
+    }
+
+    public func overdrafts(includeApproved: Bool) async throws(HubError) -> [OverdraftRecord] {
+        try await read { db in
+            let filter = includeApproved ? "" : " WHERE approved_at_ms IS NULL"
+            return try Row.fetchAll(db, sql: "SELECT * FROM overdrafts\(filter) ORDER BY id").map(Self.overdraftRecord)
+        }
+    }
+
+    public func approveOverdraft(_ id: Int64, note: String?, at: Date) async throws(HubError) -> OverdraftRecord {
+        try await write { db in
+            guard try Row.fetchOne(db, sql: "SELECT id FROM overdrafts WHERE id = ?", arguments: [id]) != nil else {
+                throw HubError(.notFound, "no overdraft #\(id) (see `omnisync-hub review list`)")
+            }
+            try db.execute(
+                sql: "UPDATE overdrafts SET approved_at_ms = COALESCE(approved_at_ms, ?), note = COALESCE(?, note) WHERE id = ?",
+                arguments: [at.millis, note, id]
+            )
+            return try Self.overdraftRecord(try Row.fetchOne(db, sql: "SELECT * FROM overdrafts WHERE id = ?", arguments: [id])!)
+        }
+    }
+
+    // MARK: Policies and settings
+
+    public func policy(for store: StoreID) async throws(HubError) -> LoyaltyPolicy {
+        try await read { db in try Self.policy(db, store: store) }
+    }
+
+    public func policies() async throws(HubError) -> (chain: LoyaltyPolicy, stores: [StoreID: LoyaltyPolicy]) {
+        try await read { db in
+            var stores: [StoreID: LoyaltyPolicy] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT store, policy FROM store_policies") {
+                stores[try StoreID(validating: row["store"])] = try WireCoding.decode(LoyaltyPolicy.self, from: row["policy"])
+            }
+            return (try Self.setting(db, "loyalty_policy", default: LoyaltyPolicy.default), stores)
+        }
+    }
+
+    public func setPolicy(_ policy: LoyaltyPolicy, for store: StoreID?) async throws(HubError) {
+        try await write { db in
+            if let store {
+                try db.execute(
+                    sql: "INSERT INTO store_policies (store, policy) VALUES (?, ?) ON CONFLICT (store) DO UPDATE SET policy = excluded.policy",
+                    arguments: [store.rawValue, try WireCoding.encode(policy)]
+                )
+            } else {
+                try Self.setSetting(db, "loyalty_policy", policy)
+            }
+        }
+    }
+
+    public func settings() async throws(HubError) -> HubSettings {
+        try await read { db in try Self.setting(db, "hub_settings", default: HubSettings.default) }
+    }
+
+    public func setSettings(_ settings: HubSettings) async throws(HubError) {
+        try await write { db in try Self.setSetting(db, "hub_settings", settings) }
+    }
+
+    // MARK: Ingestion
+
+    private static func storedIDs(_ db: Database, terminal: TerminalID, seqs: [Int64]) throws -> [Int64: String] {
+        guard let low = seqs.min(), let high = seqs.max() else { return [:] }
+        var ids: [Int64: String] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: "SELECT seq, id FROM entries WHERE terminal = ? AND seq BETWEEN ? AND ?",
+            arguments: [terminal.rawValue, low, high]
+        ) {
+            ids[row["seq"]] = row["id"]
+        }
+        return ids
+    }
+
+    /// Loads what the ``Ingestor`` needs to decide about `entries`.
+    private static func ingestInput(_ db: Database, for entries: [IncomingEntry], terminal: TerminalRecord, lastClamped: HLCTimestamp?, receivedAt: Date) throws -> Ingestor.Input {
+        let references = Ingestor.references(in: entries)
+        var aliases: [CustomerID: CustomerID] = [:]
+        var targets = Set<CustomerID>()
+        for id in references.customers {
+            let target = try resolve(db, id)
+            if target != id { aliases[id] = target }
+            targets.insert(target)
+        }
+        var owners: [CardNumber: CustomerID] = [:]
+        for card in references.cards {
+            if let holder = try cardHolder(db, card) {
+                owners[card] = holder
+                targets.insert(holder)
+            }
+        }
+        var customers: [CustomerID: CustomerRecord] = [:]
+        for id in targets {
+            customers[id] = try customer(db, id: id)
+        }
+        var corrections: [HLCTimestamp: HLCTimestamp] = [:]
+        for stamp in references.stamps where stamp.replica == ReplicaID(terminal.id) {
+            if let clamped = try String.fetchOne(
+                db,
+                sql: "SELECT clamped FROM clamped_stamps WHERE terminal = ? AND original = ?",
+                arguments: [terminal.id.rawValue, stamp.description]
+            ).flatMap(HLCTimestamp.init) {
+                corrections[stamp] = clamped
+            }
+        }
+        let settings = try setting(db, "hub_settings", default: HubSettings.default)
+        return Ingestor.Input(
+            terminal: terminal.id, store: terminal.store, policy: try policy(db, store: terminal.store), receivedAt: receivedAt,
+            clockToleranceMillis: settings.clockToleranceSeconds * 1000, lastClamped: lastClamped, corrections: corrections,
+            customers: customers, aliases: aliases, cardOwners: owners
+        )
+    }
+
+    /// Writes what the ``Ingestor`` decided, in the push's transaction.
+    private static func write(_ output: Ingestor.Output, terminal: TerminalRecord, receivedAt: Date, in db: Database) throws {
+        for stored in output.stored {
+            let body: Data
+            if let entry = stored.entry {
+                body = try WireCoding.encode(stored.redact ? entry.redactingPersonalData() : entry)
+            } else {
+                body = try WireCoding.encode(stored.incoming.raw ?? .null)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO entries (terminal, seq, id, kind, customer, recorded_at_ms, received_at_ms, status, body)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    terminal.id.rawValue, stored.incoming.seq, stored.incoming.storedID, stored.entry?.event.kind.rawValue,
+                    stored.customer?.rawValue, stored.entry?.recordedAt.millis, receivedAt.millis,
+                    stored.quarantineReason == nil ? "applied" : "quarantined", body,
+                ]
+            )
+            if let reason = stored.quarantineReason {
+                try db.execute(
+                    sql: "INSERT INTO quarantine (terminal, seq, reason, quarantined_at_ms) VALUES (?, ?, ?, ?)",
+                    arguments: [terminal.id.rawValue, stored.incoming.seq, reason, receivedAt.millis]
+                )
+            }
+        }
+        for alias in output.absorbed {
+            try absorb(db, alias, at: receivedAt)
+        }
+        for (id, record) in output.customers.sorted(by: { $0.key < $1.key }) {
+            let linked = try linkStore(db, store: terminal.store, customer: id)
+            try save(db, record, stateChanged: linked || output.changedStates.contains(id))
+        }
+        for record in output.conflicts {
+            try insert(db, record)
+        }
+        for record in output.overdrafts {
+            try db.execute(
+                sql: """
+                    INSERT INTO overdrafts (customer, terminal, store, seq, redeemed, balance, allowance, detected_at_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    record.customer.rawValue, record.terminal.rawValue, record.store.rawValue, record.seq, record.redeemed,
+                    record.balance, record.allowance, record.detectedAt.millis,
+                ]
+            )
+        }
+        for (original, clamped) in output.corrections {
+            try db.execute(
+                sql: "INSERT INTO clamped_stamps (terminal, original, clamped) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [terminal.id.rawValue, original.description, clamped.description]
+            )
+        }
+        if let lastClamped = output.lastClamped {
+            try db.execute(sql: "UPDATE terminals SET last_clamped = ? WHERE id = ?", arguments: [lastClamped.description, terminal.id.rawValue])
+        }
+        for id in output.erased {
+            if let record = output.customers[id] { try scrubErased(db, record.state) }
         }
     }
 
@@ -223,6 +423,26 @@ public struct SQLiteHubStore: HubStore {
             reportedBacklog: row["reported_backlog"],
             clockSkewSeconds: (row["clock_skew_ms"] as Int64?).map { Double($0) / 1000 }
         )
+    }
+
+    private static func recordContact(_ db: Database, terminal: TerminalID, _ contact: TerminalContact) throws {
+        try db.execute(
+            sql: "UPDATE terminals SET last_contact_ms = ?, clock_skew_ms = COALESCE(?, clock_skew_ms) WHERE id = ?",
+            arguments: [contact.receivedAt.millis, contact.skewMillis, terminal.rawValue]
+        )
+    }
+
+    /// The customer `id` stands for: itself, or the one it was merged into.
+    private static func resolve(_ db: Database, _ id: CustomerID) throws -> CustomerID {
+        try String.fetchOne(db, sql: "SELECT target FROM customer_aliases WHERE alias = ?", arguments: [id.rawValue])
+            .flatMap(CustomerID.init(rawValue:)) ?? id
+    }
+
+    private static func cardHolder(_ db: Database, _ card: CardNumber) throws -> CustomerID? {
+        guard let holder = try String.fetchOne(db, sql: "SELECT customer FROM cards WHERE card = ?", arguments: [card.rawValue]) else {
+            return nil
+        }
+        return try resolve(db, try CustomerID(validating: holder))
     }
 
     private static func customer(_ db: Database, id: CustomerID) throws -> CustomerRecord? {
@@ -257,9 +477,53 @@ public struct SQLiteHubStore: HubStore {
         if record.state.isErased {
             try db.execute(sql: "DELETE FROM cards WHERE customer = ?", arguments: [id])
         }
+        // The first customer to hold a card keeps it; a disagreement is logged
+        // by the ingestor, and settled by an identity merge.
         for card in record.state.cards {
             try db.execute(sql: "INSERT INTO cards (card, customer) VALUES (?, ?) ON CONFLICT (card) DO NOTHING", arguments: [card.rawValue, id])
         }
+    }
+
+    /// Records that `alias` was merged into `target` and moves everything
+    /// that pointed at it: its row goes, its cards, stores, conflicts and
+    /// overdrafts follow, and earlier aliases of it now point at the target.
+    private static func absorb(_ db: Database, _ alias: AliasRecord, at: Date) throws {
+        let (from, to) = (alias.alias.rawValue, alias.target.rawValue)
+        try db.execute(sql: "DELETE FROM customers WHERE id = ?", arguments: [from])
+        try db.execute(
+            sql: "INSERT INTO customer_aliases (alias, target, reason, merged_at_ms) VALUES (?, ?, ?, ?) ON CONFLICT (alias) DO UPDATE SET target = excluded.target",
+            arguments: [from, to, alias.reason, at.millis]
+        )
+        try db.execute(sql: "UPDATE customer_aliases SET target = ? WHERE target = ?", arguments: [to, from])
+        try db.execute(sql: "UPDATE cards SET customer = ? WHERE customer = ?", arguments: [to, from])
+        try db.execute(
+            sql: "INSERT INTO store_customers (store, customer) SELECT store, ? FROM store_customers WHERE customer = ? ON CONFLICT DO NOTHING",
+            arguments: [to, from]
+        )
+        try db.execute(sql: "DELETE FROM store_customers WHERE customer = ?", arguments: [from])
+        try db.execute(sql: "UPDATE conflicts SET customer = ? WHERE customer = ?", arguments: [to, from])
+        try db.execute(sql: "UPDATE overdrafts SET customer = ? WHERE customer = ?", arguments: [to, from])
+    }
+
+    /// Removes an erased customer's personal data from everything the hub
+    /// keeps: the entries that named them (redacted, not deleted: the sales
+    /// stay) and the conflict log.
+    private static func scrubErased(_ db: Database, _ state: ProfileState) throws {
+        let ids = ([state.id] + state.mergedFrom.sorted()).map(\.rawValue)
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT terminal, seq, body FROM entries WHERE customer IN (\(placeholders)) AND status = 'applied'",
+            arguments: StatementArguments(ids)
+        )
+        for row in rows {
+            guard let entry = try? WireCoding.decode(JournalEntry.self, from: row["body"] as Data) else { continue }
+            try db.execute(
+                sql: "UPDATE entries SET body = ? WHERE terminal = ? AND seq = ?",
+                arguments: [try WireCoding.encode(entry.redactingPersonalData()), row["terminal"] as String, row["seq"] as Int64]
+            )
+        }
+        try db.execute(sql: "DELETE FROM conflicts WHERE customer IN (\(placeholders))", arguments: StatementArguments(ids))
     }
 
     /// Makes the customer one the store's terminals receive; true if new.
@@ -271,22 +535,99 @@ public struct SQLiteHubStore: HubStore {
         return db.changesCount > 0
     }
 
-    /// Stores an entry under the authenticated terminal (routes refuse entries
-    /// naming another one; an unreadable entry may name none).
-    private static func insertEntry(_ db: Database, terminal: TerminalID, incoming: IncomingEntry, entry: JournalEntry?, status: String, body: Data, receivedAt: Date) throws {
+    private static func insert(_ db: Database, _ record: ConflictRecord) throws {
         try db.execute(
             sql: """
-                INSERT INTO entries (terminal, seq, id, kind, customer, recorded_at_ms, received_at_ms, status, body)
+                INSERT INTO conflicts (customer, field, lost_value, lost_stamp, won_value, won_stamp, terminal, seq, detected_at_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                terminal.rawValue, incoming.seq, incoming.storedID, entry?.event.kind.rawValue,
-                entry?.event.customer?.rawValue, entry?.recordedAt.millis, receivedAt.millis, status, body,
+                record.customer.rawValue, record.conflict.field, record.conflict.lost.value, record.conflict.lost.stamp.description,
+                record.conflict.won.value, record.conflict.won.stamp.description, record.terminal.rawValue, record.seq,
+                record.detectedAt.millis,
             ]
         )
     }
 
+    private static func conflictRecord(_ row: Row) throws -> ConflictRecord {
+        func stamp(_ column: String) throws -> HLCTimestamp {
+            guard let stamp = HLCTimestamp(row[column] as String) else { throw HubError(.storage, "conflict #\(row["id"] as Int64): unreadable \(column)") }
+            return stamp
+        }
+        return ConflictRecord(
+            id: row["id"],
+            customer: try CustomerID(validating: row["customer"]),
+            conflict: FieldConflict(
+                field: row["field"],
+                lost: .init(value: row["lost_value"], stamp: try stamp("lost_stamp")),
+                won: .init(value: row["won_value"], stamp: try stamp("won_stamp"))
+            ),
+            terminal: try TerminalID(validating: row["terminal"]),
+            seq: row["seq"],
+            detectedAt: Date(millis: row["detected_at_ms"])!
+        )
+    }
+
+    private static func overdraftRecord(_ row: Row) throws -> OverdraftRecord {
+        OverdraftRecord(
+            id: row["id"],
+            customer: try CustomerID(validating: row["customer"]),
+            terminal: try TerminalID(validating: row["terminal"]),
+            store: try StoreID(validating: row["store"]),
+            seq: row["seq"],
+            redeemed: row["redeemed"],
+            balance: row["balance"],
+            allowance: row["allowance"],
+            detectedAt: Date(millis: row["detected_at_ms"])!,
+            approvedAt: Date(millis: row["approved_at_ms"]),
+            note: row["note"]
+        )
+    }
+
+    // MARK: Settings
+
+    private static func policy(_ db: Database, store: StoreID) throws -> LoyaltyPolicy {
+        if let data = try Data.fetchOne(db, sql: "SELECT policy FROM store_policies WHERE store = ?", arguments: [store.rawValue]) {
+            return try WireCoding.decode(LoyaltyPolicy.self, from: data)
+        }
+        return try setting(db, "loyalty_policy", default: LoyaltyPolicy.default)
+    }
+
+    private static func setting<T: Decodable>(_ db: Database, _ key: String, default value: T) throws -> T {
+        guard let data = try Data.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) else { return value }
+        return try WireCoding.decode(T.self, from: data)
+    }
+
+    private static func setSetting(_ db: Database, _ key: String, _ value: some Encodable) throws {
+        try db.execute(
+            sql: "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            arguments: [key, try WireCoding.encode(value)]
+        )
+    }
+
+    /// The hub's own hybrid logical clock, persisted, for what the hub writes
+    /// (an erasure on request).
+    private static func tickHubClock(_ db: Database, now: Date) throws -> HLCTimestamp {
+        let last = try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'hub_clock'").flatMap(HLCTimestamp.init)
+        var clock = HybridLogicalClock(replica: .hub, resumingAfter: last)
+        let stamp = clock.tick(wallMillis: now.millis)
+        try db.execute(
+            sql: "INSERT INTO settings (key, value) VALUES ('hub_clock', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            arguments: [stamp.description]
+        )
+        return stamp
+    }
+
     // MARK: Access
+
+    /// After an erasure: no old page version with the erased data stays in the WAL.
+    private func purgeOldPageVersions() throws(HubError) {
+        do {
+            try DurableSQLite.purgeOldPageVersions(pool)
+        } catch {
+            throw Self.hubError(error)
+        }
+    }
 
     private func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(HubError) -> T {
         do {

@@ -1,0 +1,43 @@
+extension JournalEntry {
+    /// The entry with every timestamp it carries passed through `transform`:
+    /// its own stamp, and the stamps it says its writer had seen.
+    ///
+    /// The hub uses it to clamp a terminal's far-future stamps (and to
+    /// translate later references to them) consistently.
+    public func mappingStamps(_ transform: (HLCTimestamp) -> HLCTimestamp) -> JournalEntry {
+        var copy = self
+        copy.hlc = transform(hlc)
+        if case .profile(var change) = event {
+            change.observed = change.observed.mapValues(transform)
+            change.removeTags = change.removeTags.map { TagRemoval(tag: $0.tag, observed: $0.observed.map(transform)) }
+            change.consent = change.consent.mapValues { ConsentWrite(value: $0.value, observed: $0.observed.map(transform)) }
+            copy.event = .profile(change)
+        }
+        return copy
+    }
+
+    /// The entry without personal data, kept after its customer is erased:
+    /// the card, field values and tags go; amounts, lines and receipts (the
+    /// business record) stay.
+    public func redactingPersonalData() -> JournalEntry {
+        var copy = self
+        switch event {
+        case .sale(var sale):
+            sale.card = nil
+            copy.event = .sale(sale)
+        case .return(var ret):
+            ret.card = nil
+            copy.event = .return(ret)
+        case .scan(var scan):
+            scan.card = nil
+            copy.event = .scan(scan)
+        case .profile(var change):
+            change.card = nil
+            change.set = change.set.mapValues { _ in nil }
+            change.addTags = []
+            change.removeTags = []
+            copy.event = .profile(change)
+        }
+        return copy
+    }
+}

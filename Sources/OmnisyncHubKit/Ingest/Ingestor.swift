@@ -1,0 +1,221 @@
+public import Foundation
+public import OmnisyncCore
+
+/// Decides what a batch of accepted entries does to the hub's customers: the
+/// pure heart of ingestion, shared by every storage backend.
+///
+/// A backend loads what ``references(in:)`` names, runs ``ingest(_:)`` inside
+/// its transaction, and writes the output. In order, for each entry:
+///
+/// 1. stamps it references that the hub clamped earlier are translated, and its
+///    own stamp is clamped when it lies more than the clock tolerance in the
+///    future (a terminal with a wrong year must not win every conflict);
+/// 2. its customer is resolved through identity merges;
+/// 3. an enrolment of a card that already belongs to another customer merges
+///    the new customer into the card's owner (a card names one person);
+/// 4. it is applied to the profile and to the activity projection; concurrent
+///    overwrites and overdrafts it reveals are collected;
+/// 5. an entry the hub cannot read or place is quarantined.
+public struct Ingestor: Sendable {
+    /// What the hub knows before the batch.
+    public struct Input: Sendable {
+        public var terminal: TerminalID
+        public var store: StoreID
+        public var policy: LoyaltyPolicy
+        public var receivedAt: Date
+        public var clockToleranceMillis: Int64
+        /// The last stamp the hub issued in place of one of this terminal's.
+        public var lastClamped: HLCTimestamp?
+        /// Stamps of this terminal the hub clamped, for those the batch references.
+        public var corrections: [HLCTimestamp: HLCTimestamp]
+        /// Records of the customers the batch may touch, by id.
+        public var customers: [CustomerID: CustomerRecord]
+        /// Merged ids among those the batch names, to the customer they stand for.
+        public var aliases: [CustomerID: CustomerID]
+        /// Current holders of the cards the batch names.
+        public var cardOwners: [CardNumber: CustomerID]
+
+        public init(
+            terminal: TerminalID, store: StoreID, policy: LoyaltyPolicy, receivedAt: Date, clockToleranceMillis: Int64,
+            lastClamped: HLCTimestamp?, corrections: [HLCTimestamp: HLCTimestamp], customers: [CustomerID: CustomerRecord],
+            aliases: [CustomerID: CustomerID], cardOwners: [CardNumber: CustomerID]
+        ) {
+            self.terminal = terminal
+            self.store = store
+            self.policy = policy
+            self.receivedAt = receivedAt
+            self.clockToleranceMillis = clockToleranceMillis
+            self.lastClamped = lastClamped
+            self.corrections = corrections
+            self.customers = customers
+            self.aliases = aliases
+            self.cardOwners = cardOwners
+        }
+    }
+
+    /// What became of one accepted entry.
+    public struct Stored: Sendable, Hashable {
+        public var incoming: IncomingEntry
+        /// The entry as the hub applied it (stamps translated or clamped); nil if unreadable.
+        public var entry: JournalEntry?
+        /// Why it was quarantined; nil when applied.
+        public var quarantineReason: String?
+        /// Its customer after identity merges.
+        public var customer: CustomerID?
+        /// True when its customer is erased: stored without personal data.
+        public var redact: Bool
+    }
+
+    /// What the batch changed.
+    public struct Output: Sendable {
+        public var stored: [Stored] = []
+        /// Final records of every customer touched.
+        public var customers: [CustomerID: CustomerRecord] = [:]
+        /// Customers whose replicated state changed (terminals must pull them).
+        public var changedStates: Set<CustomerID> = []
+        /// Customers merged into another during the batch (their rows go).
+        public var absorbed: [AliasRecord] = []
+        public var conflicts: [ConflictRecord] = []
+        public var overdrafts: [OverdraftRecord] = []
+        /// Stamps clamped during the batch: original to replacement.
+        public var corrections: [HLCTimestamp: HLCTimestamp] = [:]
+        public var lastClamped: HLCTimestamp?
+        /// Customers erased by the batch (their stored data must be redacted).
+        public var erased: Set<CustomerID> = []
+    }
+
+    /// The customers, cards and stamps a batch refers to: what to load first.
+    public static func references(in entries: [IncomingEntry]) -> (customers: Set<CustomerID>, cards: Set<CardNumber>, stamps: Set<HLCTimestamp>) {
+        var customers = Set<CustomerID>()
+        var cards = Set<CardNumber>()
+        var stamps = Set<HLCTimestamp>()
+        for case .success(let entry) in entries.map(\.decoded) {
+            if let customer = entry.event.customer { customers.insert(customer) }
+            if let card = entry.event.card { cards.insert(card) }
+            _ = entry.mappingStamps { stamps.insert($0); return $0 }
+        }
+        return (customers, cards, stamps)
+    }
+
+    public init() {}
+
+    public func ingest(_ entries: [IncomingEntry], _ input: Input) -> Output {
+        var state = input
+        var output = Output()
+        let before = input.customers
+        for incoming in entries {
+            output.stored.append(ingest(incoming, &state, &output))
+        }
+        output.customers = state.customers.filter { before[$0.key] != $0.value }
+        output.changedStates.formIntersection(output.customers.keys)
+        output.lastClamped = state.lastClamped
+        return output
+    }
+
+    private func ingest(_ incoming: IncomingEntry, _ state: inout Input, _ output: inout Output) -> Stored {
+        let entry: JournalEntry
+        switch incoming.decoded {
+        case .failure(let problem):
+            return Stored(incoming: incoming, entry: nil, quarantineReason: "cannot decode: \(problem)", customer: nil, redact: false)
+        case .success(let decoded):
+            entry = decoded
+        }
+        guard entry.terminal == state.terminal else {
+            return Stored(incoming: incoming, entry: entry, quarantineReason: "entry names terminal \(entry.terminal), pushed by \(state.terminal)", customer: nil, redact: false)
+        }
+        let placed = clamp(entry.mappingStamps { state.corrections[$0] ?? $0 }, &state, &output)
+        guard let origin = placed.event.customer else {
+            return Stored(incoming: incoming, entry: placed, quarantineReason: nil, customer: nil, redact: false)
+        }
+
+        var target = resolve(origin, state)
+        if let card = placed.event.card {
+            target = settleCard(card, for: target, entry: placed, &state, &output)
+        }
+        var record = state.customers[target] ?? CustomerRecord(id: target)
+        if !record.state.answers(for: origin) {
+            // An alias from an earlier merge whose record predates it.
+            record.state.absorb(ProfileState(id: origin))
+        }
+        let wasErased = record.state.isErased
+        let previousState = record.state
+        let report = record.state.apply(placed)
+        if record.state.isErased {
+            record.activity = CustomerActivity()
+        } else {
+            record.activity.apply(placed, store: state.store)
+        }
+        if record.state != previousState { output.changedStates.insert(target) }
+        for conflict in report.conflicts {
+            output.conflicts.append(ConflictRecord(customer: target, conflict: conflict, terminal: placed.terminal, seq: placed.seq, detectedAt: state.receivedAt))
+        }
+        if let balance = report.overdraftBalance, case .sale(let sale) = placed.event {
+            output.overdrafts.append(OverdraftRecord(
+                customer: target, terminal: placed.terminal, store: state.store, seq: placed.seq, redeemed: sale.pointsRedeemed,
+                balance: balance, allowance: state.policy.offlineRedemptionAllowance, detectedAt: state.receivedAt
+            ))
+        }
+        if record.state.isErased && !wasErased { output.erased.insert(target) }
+        for card in record.state.cards { state.cardOwners[card] = target }
+        state.customers[target] = record
+        return Stored(incoming: incoming, entry: placed, quarantineReason: nil, customer: target, redact: record.state.isErased)
+    }
+
+    /// Replaces a stamp too far in the future with one at the hub's receipt
+    /// time, unique for the terminal, and remembers the replacement so later
+    /// references to the original translate.
+    private func clamp(_ entry: JournalEntry, _ state: inout Input, _ output: inout Output) -> JournalEntry {
+        let limit = state.receivedAt.millis + state.clockToleranceMillis
+        guard entry.hlc.wallMillis > limit else { return entry }
+        let wall = max(state.receivedAt.millis, state.lastClamped?.wallMillis ?? 0)
+        let counter = state.lastClamped?.wallMillis == wall ? state.lastClamped!.counter + 1 : 0
+        let replacement = HLCTimestamp(wallMillis: wall, counter: counter, replica: entry.hlc.replica)
+        state.lastClamped = replacement
+        state.corrections[entry.hlc] = replacement
+        output.corrections[entry.hlc] = replacement
+        var clamped = entry
+        clamped.hlc = replacement
+        return clamped
+    }
+
+    private func resolve(_ id: CustomerID, _ state: Input) -> CustomerID {
+        var current = id
+        while let next = state.aliases[current], next != current { current = next }
+        return current
+    }
+
+    /// A card names one person. When a terminal enrolled a new customer for a
+    /// card that already belongs to someone, the new customer is merged into
+    /// the card's holder; any other disagreement is logged, never guessed.
+    private func settleCard(_ card: CardNumber, for target: CustomerID, entry: JournalEntry, _ state: inout Input, _ output: inout Output) -> CustomerID {
+        guard let holder = state.cardOwners[card].map({ resolve($0, state) }), holder != target,
+            let holderRecord = state.customers[holder], !holderRecord.state.isErased
+        else { return target }
+        let enrolled: Bool
+        switch entry.event {
+        case .sale(let sale): enrolled = sale.enrolled
+        case .scan(let scan): enrolled = scan.enrolled
+        case .profile(let change): enrolled = change.enrolled
+        case .return: enrolled = false
+        }
+        let targetRecord = state.customers[target]
+        guard enrolled, targetRecord?.state.isErased != true else {
+            output.conflicts.append(ConflictRecord(
+                customer: target,
+                conflict: FieldConflict(field: "card", lost: .init(value: card.rawValue, stamp: entry.hlc), won: .init(value: holder.rawValue, stamp: entry.hlc)),
+                terminal: entry.terminal, seq: entry.seq, detectedAt: state.receivedAt
+            ))
+            return target
+        }
+        var survivor = holderRecord
+        survivor.state.absorb(targetRecord?.state ?? ProfileState(id: target))
+        if let targetRecord { survivor.activity.absorb(targetRecord.activity) }
+        state.customers[holder] = survivor
+        state.customers[target] = nil
+        for (alias, aliased) in state.aliases where aliased == target { state.aliases[alias] = holder }
+        state.aliases[target] = holder
+        output.changedStates.insert(holder)
+        output.absorbed.append(AliasRecord(alias: target, target: holder, reason: "enrolled card \(card.masked), which already belonged to \(holder)"))
+        return holder
+    }
+}

@@ -1,0 +1,22 @@
+/// Chain-wide settings of the hub, stored with its data so every command and
+/// every hub replica agrees on them.
+public struct HubSettings: Sendable, Hashable, Codable {
+    /// How far in the future a terminal's timestamp may be before the hub
+    /// clamps it to its own clock (seconds; default five minutes).
+    public var clockToleranceSeconds: Int64
+
+    public init(clockToleranceSeconds: Int64 = 300) {
+        self.clockToleranceSeconds = clockToleranceSeconds
+    }
+
+    public static let `default` = HubSettings()
+
+    enum CodingKeys: String, CodingKey {
+        case clockToleranceSeconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        clockToleranceSeconds = try container.decodeIfPresent(Int64.self, forKey: .clockToleranceSeconds) ?? Self.default.clockToleranceSeconds
+    }
+}

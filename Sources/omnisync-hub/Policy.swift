@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import OmnisyncCLISupport
+import OmnisyncCore
+import OmnisyncHubKit
+
+struct Policy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Loyalty rules (chain-wide or per store) and the clock tolerance; terminals get them on their next pull.",
+        subcommands: [Show.self, Set.self]
+    )
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the chain's rules, or those a store applies.")
+
+        @OptionGroup var hub: HubOptions
+        @Option(help: "The rules this store applies (its own, else the chain's).") var store: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await reportingFailures(program: "omnisync-hub") {
+                let opened = try hub.openStore()
+                let settings = try await opened.settings()
+                let policy: LoyaltyPolicy
+                if let store {
+                    policy = try await opened.policy(for: try StoreID(validating: store))
+                } else {
+                    policy = try await opened.policies().chain
+                }
+                if json {
+                    try Output.json(PolicyListing(store: store, policy: policy, clockToleranceSeconds: settings.clockToleranceSeconds))
+                } else {
+                    Output.fields([
+                        ("applies to", store.map { "store \($0)" } ?? "the chain (stores without their own rules)"),
+                        ("points per currency unit", String(policy.pointsPerCurrencyUnit)),
+                        ("offline redemption allowance", "\(policy.offlineRedemptionAllowance) points"),
+                        ("redemption needs a sync within", Output.age(Double(policy.maxRedemptionStaleness))),
+                        ("clock tolerance", Output.age(Double(settings.clockToleranceSeconds)) + " (chain-wide)"),
+                    ])
+                }
+            }
+        }
+    }
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change rules for the chain, or for one store with --store; unspecified rules keep their values."
+        )
+
+        @OptionGroup var hub: HubOptions
+        @Option(help: "Change this store's rules instead of the chain's.") var store: String?
+        @Option(name: .customLong("points-per-unit"), help: "Points per whole currency unit of a sale.") var pointsPerUnit: Int64?
+        @Option(name: .customLong("offline-allowance"), help: "Points a terminal may let a balance go below zero.") var offlineAllowance: Int64?
+        @Option(name: .customLong("max-offline-redemption"), help: ArgumentHelp("How long after its last sync a terminal may still redeem, in seconds.", valueName: "SECONDS"))
+        var maxOfflineRedemption: Int64?
+        @Option(name: .customLong("clock-tolerance"), help: ArgumentHelp("Chain-wide: how far in the future a terminal's clock may run before the hub clamps its timestamps, in seconds.", valueName: "SECONDS"))
+        var clockTolerance: Int64?
+
+        func validate() throws {
+            for (name, value) in [("--points-per-unit", pointsPerUnit), ("--offline-allowance", offlineAllowance), ("--max-offline-redemption", maxOfflineRedemption), ("--clock-tolerance", clockTolerance)] {
+                if let value, value < 0 { throw ValidationError("\(name) must not be negative") }
+            }
+            if pointsPerUnit == nil && offlineAllowance == nil && maxOfflineRedemption == nil && clockTolerance == nil {
+                throw ValidationError("nothing to change: give at least one rule")
+            }
+            if store != nil && clockTolerance != nil {
+                throw ValidationError("--clock-tolerance is chain-wide; set it without --store")
+            }
+        }
+
+        func run() async throws {
+            try await reportingFailures(program: "omnisync-hub") {
+                let opened = try hub.openStore()
+                if pointsPerUnit != nil || offlineAllowance != nil || maxOfflineRedemption != nil {
+                    let storeID = try store.map { try StoreID(validating: $0) }
+                    var policy: LoyaltyPolicy
+                    if let storeID { policy = try await opened.policy(for: storeID) } else { policy = try await opened.policies().chain }
+                    policy.pointsPerCurrencyUnit = pointsPerUnit ?? policy.pointsPerCurrencyUnit
+                    policy.offlineRedemptionAllowance = offlineAllowance ?? policy.offlineRedemptionAllowance
+                    policy.maxRedemptionStaleness = maxOfflineRedemption ?? policy.maxRedemptionStaleness
+                    try await opened.setPolicy(policy, for: storeID)
+                }
+                if let clockTolerance {
+                    var settings = try await opened.settings()
+                    settings.clockToleranceSeconds = clockTolerance
+                    try await opened.setSettings(settings)
+                }
+                print("rules updated for \(store.map { "store \($0)" } ?? "the chain"); terminals apply them after their next pull")
+            }
+        }
+    }
+}
+
+/// `policy show --json`.
+struct PolicyListing: Encodable {
+    var store: String?
+    var policy: LoyaltyPolicy
+    var clockToleranceSeconds: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case store, pointsPerCurrencyUnit, offlineRedemptionAllowance, maxRedemptionStaleness, clockToleranceSeconds
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(store, forKey: .store)
+        try container.encode(policy.pointsPerCurrencyUnit, forKey: .pointsPerCurrencyUnit)
+        try container.encode(policy.offlineRedemptionAllowance, forKey: .offlineRedemptionAllowance)
+        try container.encode(policy.maxRedemptionStaleness, forKey: .maxRedemptionStaleness)
+        try container.encode(clockToleranceSeconds, forKey: .clockToleranceSeconds)
+    }
+}

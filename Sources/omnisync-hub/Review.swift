@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import OmnisyncCLISupport
+import OmnisyncCore
+import OmnisyncHubKit
+
+struct Review: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Review offline over-redemptions (overdrafts) before closing the day.",
+        subcommands: [List.self, Approve.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Overdrafts waiting for review: redemptions that left a balance below zero.",
+            discussion: "WITHIN says whether the overdraft stayed within the store's offline allowance."
+        )
+
+        @OptionGroup var hub: HubOptions
+        @Flag(help: "Include approved overdrafts.") var all = false
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await reportingFailures(program: "omnisync-hub") {
+                let records = try await hub.openStore().overdrafts(includeApproved: all)
+                if json {
+                    try Output.json(records.map(OverdraftListing.init))
+                } else if records.isEmpty {
+                    print(all ? "no overdrafts" : "no overdrafts waiting for review")
+                } else {
+                    Output.table(
+                        headers: ["#", "CUSTOMER", "TERMINAL", "STORE", "REDEEMED", "BALANCE", "ALLOWANCE", "WITHIN", "STATE"],
+                        rows: records.map { record in
+                            [String(record.id ?? 0), record.customer.rawValue, "\(record.terminal)#\(record.seq)", record.store.rawValue,
+                             String(record.redeemed), String(record.balance), String(record.allowance), record.withinAllowance ? "yes" : "NO",
+                             record.approvedAt.map { "approved \(RFC3339.format($0))" } ?? "to review"]
+                        }
+                    )
+                }
+            }
+        }
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Mark an overdraft as reviewed and accepted.")
+
+        @OptionGroup var hub: HubOptions
+        @Argument(help: "The overdraft's number, from `review list`.") var id: Int64
+        @Option(help: "Why it was accepted, kept with it.") var note: String?
+
+        func run() async throws {
+            try await reportingFailures(program: "omnisync-hub") {
+                let record = try await hub.openStore().approveOverdraft(id, note: note, at: Date())
+                print("overdraft #\(record.id ?? id) of customer \(record.customer) approved")
+            }
+        }
+    }
+}
+
+/// An overdraft as `review list --json` prints it.
+struct OverdraftListing: Encodable {
+    var id: Int64
+    var customer: String
+    var terminal: String
+    var store: String
+    var seq: Int64
+    var redeemed: Int64
+    var balance: Int64
+    var allowance: Int64
+    var withinAllowance: Bool
+    var detectedAt: Date
+    var approvedAt: Date?
+    var note: String?
+
+    init(_ record: OverdraftRecord) {
+        id = record.id ?? 0
+        customer = record.customer.rawValue
+        terminal = record.terminal.rawValue
+        store = record.store.rawValue
+        seq = record.seq
+        redeemed = record.redeemed
+        balance = record.balance
+        allowance = record.allowance
+        withinAllowance = record.withinAllowance
+        detectedAt = record.detectedAt
+        approvedAt = record.approvedAt
+        note = record.note
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, customer, terminal, store, seq, redeemed, balance, allowance, withinAllowance, detectedAt, approvedAt, note
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(customer, forKey: .customer)
+        try container.encode(terminal, forKey: .terminal)
+        try container.encode(store, forKey: .store)
+        try container.encode(seq, forKey: .seq)
+        try container.encode(redeemed, forKey: .redeemed)
+        try container.encode(balance, forKey: .balance)
+        try container.encode(allowance, forKey: .allowance)
+        try container.encode(withinAllowance, forKey: .withinAllowance)
+        try container.encode(detectedAt, forKey: .detectedAt)
+        try container.encode(approvedAt, forKey: .approvedAt)
+        try container.encode(note, forKey: .note)
+    }
+}
