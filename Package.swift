@@ -21,6 +21,7 @@ let package = Package(
     products: [
         .executable(name: "omnisync-agent", targets: ["omnisync-agent"]),
         .executable(name: "omnisync-hub", targets: ["omnisync-hub"]),
+        .executable(name: "omnisync-bench", targets: ["omnisync-bench"]),
         .library(name: "OmnisyncCore", targets: ["OmnisyncCore"]),
         .library(name: "OmnisyncAgentKit", targets: ["OmnisyncAgentKit"]),
         .library(name: "OmnisyncHubKit", targets: ["OmnisyncHubKit"]),
@@ -131,6 +132,18 @@ let package = Package(
                 "OmnisyncCLISupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Benchmarks (release-built; prints figures next to baselines measured in the same run)
+        .executableTarget(
+            name: "omnisync-bench",
+            dependencies: [
+                "OmnisyncCore",
+                "OmnisyncCLISupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

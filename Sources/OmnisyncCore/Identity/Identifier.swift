@@ -35,6 +35,12 @@ public struct Identifier<Kind: IdentifierKind>: ValidatedString, CustomStringCon
         self.rawValue = rawValue
     }
 
+    /// Wraps a value already known to be valid (another validated identifier),
+    /// skipping the check on hot paths.
+    init(alreadyValidated value: String) {
+        self.rawValue = value
+    }
+
     /// Validates `value`, throwing an error that names the kind of identifier.
     public init(validating value: String) throws(InvalidIdentifier) {
         guard let identifier = Self(rawValue: value) else {

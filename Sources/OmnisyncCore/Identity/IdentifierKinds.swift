@@ -43,6 +43,7 @@ extension ReplicaID {
 
     /// The replica id of a terminal: terminals write profile state as themselves.
     public init(_ terminal: TerminalID) {
-        self.init(rawValue: terminal.rawValue)!
+        // Every valid terminal id is a valid replica id.
+        self.init(alreadyValidated: terminal.rawValue)
     }
 }

@@ -3,6 +3,16 @@ public enum ConsentChannel: String, CaseIterable, Codable, Hashable, Comparable,
     case email, sms
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// Hashes the case, not its raw string (see ``ProfileField``).
+    public func hash(into hasher: inout Hasher) { hasher.combine(self == .email ? 0 : 1) }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        switch (lhs, rhs) {
+        case (.email, .email), (.sms, .sms): true
+        default: false
+        }
+    }
 }
 
 /// A customer's consent on one channel.

@@ -58,6 +58,26 @@ public enum ProfileField: String, CaseIterable, Codable, Hashable, Comparable, S
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    // A String-backed enum otherwise hashes and compares its raw string (the
+    // RawRepresentable defaults); fields key every profile's dictionaries, so
+    // hash the case instead.
+    private var ordinal: Int {
+        switch self {
+        case .name: 0
+        case .email: 1
+        case .phone: 2
+        case .birthday: 3
+        case .language: 4
+        case .tier: 5
+        case .segment: 6
+        case .lifecycle: 7
+        }
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.ordinal == rhs.ordinal }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
 }
 
 /// A calendar date `YYYY-MM-DD`, validated without a calendar library.

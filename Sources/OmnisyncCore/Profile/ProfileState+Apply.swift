@@ -30,27 +30,35 @@ extension ProfileState {
             return report
         }
         guard erasure == nil else { return report }
-        let replica = ReplicaID(entry.terminal)
         if let card = entry.event.card { cards.insert(card) }
         switch entry.event {
         case .sale(let sale):
+            let replica = ReplicaID(entry.terminal)
             points[origin, default: PointsLedger()].earn(sale.pointsEarned, at: replica)
             points[origin, default: PointsLedger()].redeem(sale.pointsRedeemed, at: replica)
             if sale.pointsRedeemed > 0 && pointsBalance < 0 {
                 report.overdraftBalance = pointsBalance
             }
         case .return(let ret):
-            points[origin, default: PointsLedger()].reverse(ret.pointsReversed, at: replica)
+            points[origin, default: PointsLedger()].reverse(ret.pointsReversed, at: ReplicaID(entry.terminal))
         case .scan:
             break
         case .profile(let change):
-            for (field, value) in change.set.sorted(by: { $0.key < $1.key }) {
-                report.conflicts += write(field, value, at: entry.hlc, seen: change.observed[field])
+            // In declaration order, so conflicts are reported in a fixed order
+            // (without sorting on this hot path).
+            if !change.set.isEmpty {
+                for field in ProfileField.allCases {
+                    guard let value = change.set[field] else { continue }
+                    report.conflicts += write(field, value, at: entry.hlc, seen: change.observed[field])
+                }
             }
             for removal in change.removeTags { tags.remove(removal) }
             for tag in change.addTags { tags.add(tag, dot: entry.hlc) }
-            for (channel, write) in change.consent.sorted(by: { $0.key < $1.key }) {
-                report.conflicts += self.write(channel, write, at: entry.hlc)
+            if !change.consent.isEmpty {
+                for channel in ConsentChannel.allCases {
+                    guard let write = change.consent[channel] else { continue }
+                    report.conflicts += self.write(channel, write, at: entry.hlc)
+                }
             }
         }
         return report

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// `omnisync-bench`: measures Omnisync next to a baseline run on the same
+/// machine in the same invocation (these machines are shared and noisy, so
+/// only figures measured side by side are compared). Build it in release mode:
+/// `scripts/bench` does.
+@main
+struct OmnisyncBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "omnisync-bench",
+        abstract: "Benchmarks of Omnisync, each printed with the baseline it is compared against.",
+        subcommands: [MergeCommand.self]
+    )
+}
