@@ -91,7 +91,7 @@ import Testing
         // double redemption is waiting for review.
         let conflicts = try #require(try JSONSerialization.jsonObject(with: Data(try await cli.hub("conflicts", "--json", "--reveal", "--data-dir", hubDirectory).stdout.utf8)) as? [[String: Any]])
         let fields = Set(conflicts.compactMap { $0["field"] as? String })
-        #expect(fields == ["name", "consent.email"])
+        #expect(fields == ["name", "consent.email", "points"])
         let lostName = conflicts.first { $0["field"] as? String == "name" }?["lost"] as? String
         #expect(["Jane A", "Jane B"].contains(lostName ?? "") && lostName != jane["name"] as? String)
         let review = try #require(try JSONSerialization.jsonObject(with: Data(try await cli.hub("review", "list", "--json", "--data-dir", hubDirectory).stdout.utf8)) as? [[String: Any]])
@@ -99,8 +99,34 @@ import Testing
         #expect(!review.isEmpty)
         #expect(review.allSatisfy { $0["withinAllowance"] as? Bool == true && ($0["balance"] as? Int ?? 0) < 0 })
         let status = try cli.json(try await cli.hub("status", "--json", "--data-dir", hubDirectory))
-        #expect(status["conflicts"] as? Int == 2)
+        #expect(status["conflicts"] as? Int == 2 + review.count)
         #expect(status["overdraftsPendingReview"] as? Int == review.count)
+        await hub.stop()
+    }
+
+    @Test func aMergeOfDuplicatesAtTheHubIsAnsweredForBothIdsAndCardsAtTheTerminal() async throws {
+        let scratch = try TemporaryDirectory("e2e-identity")
+        defer { scratch.remove() }
+        let cli = try CommandLine()
+        let (hub, agent) = try await cli.hubWithOneTerminal(in: scratch)
+        let kept = try #require(try await agent.record("sale", #"{"card":"70000001","lines":[{"sku":"A","quantity":1,"unitPrice":{"amount":3000,"currency":"EUR"}}],"total":{"amount":3000,"currency":"EUR"}}"#)["customer"] as? String)
+        let duplicate = try #require(try await agent.record("profile", #"{"card":"70000002","set":{"name":"Ann Twice"}}"#)["customer"] as? String)
+        _ = try await agent.record("sale", #"{"card":"70000002","lines":[{"sku":"B","quantity":1,"unitPrice":{"amount":2000,"currency":"EUR"}}],"total":{"amount":2000,"currency":"EUR"}}"#)
+        #expect(try await agent.run("sync").status == 0)
+        #expect(try await cli.hub("customers", "merge", kept, duplicate, "--data-dir", hub.dataDirectory).status == 0)
+        // A sale recorded under the old id before the terminal heard of the merge.
+        _ = try await agent.record("sale", #"{"customer":"\#(duplicate)","lines":[{"sku":"C","quantity":1,"unitPrice":{"amount":1000,"currency":"EUR"}}],"total":{"amount":1000,"currency":"EUR"}}"#)
+        #expect(try await agent.run("sync").status == 0)
+
+        let atHub = try cli.json(try await cli.hub("customers", "show", kept, "--json", "--reveal", "--data-dir", hub.dataDirectory))
+        for lookup in [[kept], [duplicate], ["--card", "70000001"], ["--card", "70000002"]] {
+            let local = try cli.json(try await agent.commandLine.agent(["customers", "show"] + lookup + ["--json", "--reveal", "--offline", "--data-dir", agent.dataDirectory]))
+            #expect(local["id"] as? String == kept)
+            #expect(try local.canonical() == atHub.canonical(removing: "activity"))
+        }
+        #expect(atHub["mergedFrom"] as? [String] == [duplicate])
+        #expect(atHub["name"] as? String == "Ann Twice")
+        #expect((atHub["points"] as? [String: Any])?["balance"] as? Int == 60)
         await hub.stop()
     }
 

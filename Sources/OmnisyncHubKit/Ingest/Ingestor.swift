@@ -154,6 +154,16 @@ public struct Ingestor: Sendable {
                 customer: target, terminal: placed.terminal, store: state.store, seq: placed.seq, redeemed: sale.pointsRedeemed,
                 balance: balance, allowance: state.policy.offlineRedemptionAllowance, detectedAt: state.receivedAt
             ))
+            // Also in the conflict log, beside the other concurrent decisions.
+            output.conflicts.append(ConflictRecord(
+                customer: target,
+                conflict: FieldConflict(
+                    field: "points",
+                    lost: .init(value: "\(sale.pointsRedeemed) redeemed offline", stamp: placed.hlc),
+                    won: .init(value: "balance \(balance)", stamp: placed.hlc)
+                ),
+                terminal: placed.terminal, seq: placed.seq, detectedAt: state.receivedAt
+            ))
         }
         if record.state.isErased && !wasErased { output.erased.insert(target) }
         for card in record.state.cards { state.cardOwners[card] = target }
