@@ -32,11 +32,8 @@ struct Recorder {
         try Journal.append(db, entry)
 
         if let customer = entry.event.customer {
+            // `customer` is already resolved through the hub's identity merges.
             var profile = try LocalProfileStore.profile(db, id: customer) ?? ProfileState(id: customer)
-            if !profile.answers(for: customer) {
-                // Known under another id the hub merged it into.
-                profile = ProfileState(id: customer)
-            }
             profile.apply(entry)
             try LocalProfileStore.save(db, profile)
         }

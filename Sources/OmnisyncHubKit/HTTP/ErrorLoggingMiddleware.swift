@@ -9,7 +9,8 @@ import OmnisyncCore
 /// Expected errors (``HubError``, Hummingbird's own HTTP errors) pass through
 /// to be rendered by their type. Anything else is a bug or an outage: the
 /// terminal gets a JSON body that says to look at the hub's log, and the log
-/// gets the detail with the request id.
+/// gets the detail with the route pattern (`/v1/customers/by-card/:card`, never
+/// the card itself: paths can carry personal data).
 struct ErrorLoggingMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
 
@@ -18,7 +19,7 @@ struct ErrorLoggingMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as HubError {
             if error.status == .internalServerError {
-                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error.message)"])
+                context.logger.error("request failed", metadata: ["route": "\(context.endpointPath ?? "unmatched")", "error": "\(error.message)"])
             }
             throw error
         } catch let error as any HTTPResponseError {
@@ -26,7 +27,7 @@ struct ErrorLoggingMiddleware: RouterMiddleware {
             // re-expressed with our JSON error body and the same status.
             throw FrameworkHTTPError(status: error.status, request: request)
         } catch {
-            context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            context.logger.error("request failed", metadata: ["route": "\(context.endpointPath ?? "unmatched")", "error": "\(error)"])
             throw HubError(.storage, "\(error)")
         }
     }
