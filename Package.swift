@@ -191,6 +191,8 @@ let package = Package(
             dependencies: [
                 "OmnisyncCore",
                 "OmnisyncTestSupport",
+                // To read the hub's database directly when checking exactly-once.
+                .product(name: "GRDB", package: "GRDB.swift"),
                 // Depending on the executables makes `swift test` build them.
                 "omnisync-agent",
                 "omnisync-hub",

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import OmnisyncTestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Crash safety with real processes: `kill -9` of `record`, `sync`, the
+/// daemon and the hub at random moments never loses an acknowledged entry nor
+/// stores one twice.
+@Suite(.serialized) struct CrashTests {
+    /// Kills per run: 50 in CI; `OMNISYNC_CRASH_KILLS=500` for a long run.
+    static let kills = ProcessInfo.processInfo.environment["OMNISYNC_CRASH_KILLS"].flatMap(Int.init) ?? 50
+
+    static let sale = #"{"card":"31415926","lines":[{"sku":"PIN","quantity":1,"unitPrice":{"amount":100,"currency":"EUR"}}],"total":{"amount":100,"currency":"EUR"}}"#
+
+    @Test func killingAnyProcessAtAnyMomentLosesAndDuplicatesNothing() async throws {
+        let scratch = try TemporaryDirectory("e2e-crash")
+        defer { scratch.remove() }
+        let cli = try CommandLine()
+        var (hub, agent) = try await cli.hubWithOneTerminal(in: scratch)
+        let saleFile = scratch.appending("sale.json")
+        try Data(Self.sale.utf8).write(to: URL(fileURLWithPath: saleFile))
+        let recordArguments = ["record", "sale", "--json-file", saleFile, "--json", "--data-dir", agent.dataDirectory]
+
+        var acknowledged: [String] = []
+        var killed: [String: Int] = [:]
+        func pause(upTo milliseconds: Int) async throws {
+            try await Task.sleep(for: .microseconds(Int.random(in: 0...(milliseconds * 1000))))
+        }
+        /// Starts `arguments`, kills it with SIGKILL after a random pause; returns
+        /// the output of a run that finished first.
+        func runKilling(_ arguments: [String], within milliseconds: Int, as name: String) async throws -> String? {
+            let process = try BackgroundProcess(cli.agentExecutable, arguments, logPath: scratch.appending("\(name).log"))
+            try await pause(upTo: milliseconds)
+            let status = await process.stop(signal: SIGKILL)
+            if status == -SIGKILL || status == SIGKILL { killed[name, default: 0] += 1 }
+            return status == 0 ? process.transcript : nil
+        }
+
+        /// Records a sale with nothing killed: it must succeed.
+        func recordSale() async throws {
+            acknowledged.append(try #require(try await agent.record("sale", Self.sale)["id"] as? String))
+        }
+
+        var kills = 0
+        while kills < Self.kills {
+            switch Int.random(in: 0..<10) {
+            case 0..<5:
+                // A sale being recorded: acknowledged only if `record` exited 0.
+                if let output = try await runKilling(recordArguments, within: 60, as: "record"),
+                    let id = (try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])?["id"] as? String {
+                    acknowledged.append(id)
+                } else {
+                    kills += 1
+                }
+            case 5..<7:
+                // A sync round, cut anywhere.
+                for _ in 0..<2 { try await recordSale() }
+                if try await runKilling(["sync", "--data-dir", agent.dataDirectory], within: 120, as: "sync") == nil { kills += 1 }
+            case 7:
+                // The daemon, cut anywhere, with a sale recorded next to it.
+                let daemon = try BackgroundProcess(cli.agentExecutable, ["run", "--interval", "1", "--data-dir", agent.dataDirectory], logPath: scratch.appending("run.log"))
+                try await recordSale()
+                try await pause(upTo: 300)
+                _ = await daemon.stop(signal: SIGKILL)
+                killed["run", default: 0] += 1
+                kills += 1
+            default:
+                // The hub, killed while a terminal pushes to it, then restarted.
+                for _ in 0..<3 { try await recordSale() }
+                let sync = try BackgroundProcess(cli.agentExecutable, ["sync", "--data-dir", agent.dataDirectory], logPath: scratch.appending("sync-during-hub-kill.log"))
+                try await pause(upTo: 150)
+                await hub.kill()
+                killed["hub", default: 0] += 1
+                kills += 1
+                _ = await sync.waitForExit()
+                hub = try await HubProcess.start(dataDirectory: hub.dataDirectory, port: hub.port)
+            }
+        }
+
+        // After the storm: one clean round, then check the hub.
+        let final = try await agent.run("sync")
+        #expect(final.status == 0, "the agent did not resume: \(final.stderr)")
+        #expect(try await agent.status()["pending"] as? Int == 0)
+        #expect(try await agent.run("verify").status == 0)
+        await hub.stop()
+
+        let database = try DatabaseQueue(path: hub.dataDirectory + "/hub.sqlite", configuration: { var c = Configuration(); c.readonly = true; return c }())
+        let (ids, seqs, balance) = try await database.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT id FROM entries WHERE terminal = 'T-1'"),
+                try Int64.fetchAll(db, sql: "SELECT seq FROM entries WHERE terminal = 'T-1' ORDER BY seq"),
+                try Data.fetchOne(db, sql: "SELECT state FROM customers LIMIT 1")
+            )
+        }
+        #expect(Set(ids).count == ids.count, "an entry is stored twice")
+        #expect(seqs == Array(1...Int64(seqs.count)), "the hub's sequence has a gap")
+        let missing = Set(acknowledged).subtracting(ids)
+        #expect(missing.isEmpty, "\(missing.count) acknowledged entries are not at the hub")
+        // One point per sale: a doubled upload would show here.
+        let state = try #require(balance.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] })
+        let ledgers = (state["points"] as? [String: [String: Any]]) ?? [:]
+        let earned = ledgers.values.compactMap { ($0["earned"] as? [String: Int])?.values.reduce(0, +) }.reduce(0, +)
+        #expect(earned == ids.count, "points earned (\(earned)) differ from sales stored (\(ids.count))")
+        #expect(acknowledged.count >= 10, "too few records completed to mean anything (\(acknowledged.count))")
+        print("crash test: \(kills) kills \(killed), \(acknowledged.count) acknowledged records, \(ids.count) entries at the hub")
+    }
+}
