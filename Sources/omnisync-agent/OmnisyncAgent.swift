@@ -1,4 +1,5 @@
 import ArgumentParser
+import OmnisyncCLISupport
 
 /// `omnisync-agent`: the terminal half of Omnisync.
 @main
@@ -13,4 +14,9 @@ struct OmnisyncAgent: AsyncParsableCommand {
             """,
         subcommands: [Init.self, Record.self, Run.self, Sync.self, Status.self, Customers.self, Verify.self]
     )
+
+    /// Usage errors exit with 2, as the command-line contract says.
+    static func main() async {
+        await CommandLineRunner.main(Self.self)
+    }
 }

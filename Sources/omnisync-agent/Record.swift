@@ -19,6 +19,11 @@ struct RecordOptions: ParsableArguments {
     var jsonFile: String?
     @Flag(help: "Print { id, seq, customer } as JSON.") var json = false
 
+    /// A usage error (exit 2) when the entry's JSON has no source.
+    func requireJSONFile() throws {
+        guard jsonFile != nil else { throw ValidationError("give the entry as --json-file FILE (or - for standard input)") }
+    }
+
     func readJSON() throws -> Data {
         guard let jsonFile else { throw ValidationError("give the entry as --json-file FILE (or - for standard input)") }
         if jsonFile == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
@@ -48,18 +53,21 @@ struct RecordOptions: ParsableArguments {
 struct RecordSale: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sale", abstract: "Record a sale.")
     @OptionGroup var options: RecordOptions
+    func validate() throws { try options.requireJSONFile() }
     func run() async throws { try await options.record(.sale) }
 }
 
 struct RecordReturn: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "return", abstract: "Record a return (takes back the points the sale earned).")
     @OptionGroup var options: RecordOptions
+    func validate() throws { try options.requireJSONFile() }
     func run() async throws { try await options.record(.return) }
 }
 
 struct RecordProfile: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "profile", abstract: "Record a change to a customer's profile.")
     @OptionGroup var options: RecordOptions
+    func validate() throws { try options.requireJSONFile() }
     func run() async throws { try await options.record(.profile) }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import OmnisyncCLISupport
 
 /// `omnisync-bench`: measures Omnisync next to a baseline run on the same
 /// machine in the same invocation (these machines are shared and noisy, so
@@ -11,4 +12,9 @@ struct OmnisyncBench: AsyncParsableCommand {
         abstract: "Benchmarks of Omnisync, each printed with the baseline it is compared against.",
         subcommands: [MergeCommand.self]
     )
+
+    /// Usage errors exit with 2, as the command-line contract says.
+    static func main() async {
+        await CommandLineRunner.main(Self.self)
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import OmnisyncCLISupport
 
 /// `omnisync-hub`: the head-office half of Omnisync.
 @main
@@ -10,6 +11,11 @@ struct OmnisyncHub: AsyncParsableCommand {
             Every command takes --data-dir and --database and works while `serve` runs.
             Exit codes: 0 success, 1 failure (one line on standard error), 2 usage error.
             """,
-        subcommands: [Serve.self, Terminals.self, Status.self, Customers.self, Conflicts.self, Review.self, Policy.self]
+        subcommands: [Serve.self, Terminals.self, Status.self, Customers.self, Conflicts.self, Review.self, Quarantine.self, Policy.self]
     )
+
+    /// Usage errors exit with 2, as the command-line contract says.
+    static func main() async {
+        await CommandLineRunner.main(Self.self)
+    }
 }

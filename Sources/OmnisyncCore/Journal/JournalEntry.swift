@@ -38,7 +38,7 @@ extension JournalEntry: Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(EntryID.self, forKey: .id)
         terminal = try container.decode(TerminalID.self, forKey: .terminal)
-        seq = try container.decode(Int64.self, forKey: .seq)
+        seq = try container.decodeInteger(forKey: .seq)
         guard seq >= 1 else { throw container.invalid(.seq, "must be 1 or more") }
         recordedAt = try container.decode(Date.self, forKey: .recordedAt)
         hlc = try container.decode(HLCTimestamp.self, forKey: .hlc)

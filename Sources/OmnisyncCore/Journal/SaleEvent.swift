@@ -48,7 +48,7 @@ public struct SaleEvent: Hashable, Sendable, Codable {
 extension KeyedDecodingContainer {
     /// Decodes a non-negative count of points.
     func decodeCount(forKey key: Key) throws -> Int64 {
-        let value = try decode(Int64.self, forKey: key)
+        let value = try decodeInteger(forKey: key)
         guard value >= 0 else { throw invalid(key, "must not be negative") }
         return value
     }

@@ -35,7 +35,7 @@ extension Money: Codable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.amount = try container.decode(Int64.self, forKey: .amount)
+        self.amount = try container.decodeInteger(forKey: .amount)
         self.currency = try container.decode(Currency.self, forKey: .currency)
     }
 }

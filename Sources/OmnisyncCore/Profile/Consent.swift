@@ -19,4 +19,12 @@ public enum ConsentChannel: String, CaseIterable, Codable, Hashable, Comparable,
 public enum ConsentValue: String, Codable, Hashable, Sendable {
     case optedIn = "in"
     case optedOut = "out"
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        guard let value = ConsentValue(rawValue: try container.decode(String.self)) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected \"in\" or \"out\"")
+        }
+        self = value
+    }
 }

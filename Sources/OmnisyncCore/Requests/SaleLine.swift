@@ -23,7 +23,7 @@ extension SaleLine: Codable {
         guard (1...64).contains(sku.count), !sku.contains(where: \.isWhitespace) else {
             throw container.invalid(.sku, "must be 1-64 characters without spaces")
         }
-        let quantity = try container.decode(Int64.self, forKey: .quantity)
+        let quantity = try container.decodeInteger(forKey: .quantity)
         guard (1...1_000_000).contains(quantity) else {
             throw container.invalid(.quantity, "must be between 1 and 1000000")
         }

@@ -25,7 +25,7 @@ extension SaleRequest: Decodable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let reference = try container.decodeReference(customer: .customer, card: .card)
         let body = try ReceiptBody(from: container, lines: .lines, total: .total, receipt: .receipt)
-        let redeemed = try container.decodeIfPresent(Int64.self, forKey: .pointsRedeemed) ?? 0
+        let redeemed = try container.decodeIntegerIfPresent(forKey: .pointsRedeemed) ?? 0
         guard redeemed >= 0 else { throw container.invalid(.pointsRedeemed, "must not be negative") }
         if redeemed > 0 && reference.isAnonymous {
             throw container.invalid(.pointsRedeemed, "needs a customer or card to redeem from")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A one-line, human readable description of why a JSON document was refused,
 /// naming the field: `lines[0].unitPrice.amount: expected an integer`.
 ///
@@ -29,7 +31,7 @@ public struct DecodingProblem: Error, Hashable, Sendable, CustomStringConvertibl
             if context.codingPath.isEmpty {
                 self.init(field: "", reason: "not valid JSON")
             } else {
-                self.init(field: Self.path(context.codingPath), reason: context.debugDescription)
+                self.init(field: Self.path(context.codingPath), reason: Self.readable(context.debugDescription))
             }
         default:
             self.init(field: "", reason: String(describing: error))
@@ -38,6 +40,15 @@ public struct DecodingProblem: Error, Hashable, Sendable, CustomStringConvertibl
 
     public var description: String {
         field.isEmpty ? reason : "\(field): \(reason)"
+    }
+
+    /// Swift's own message for a string enum ("Cannot initialize Kind from
+    /// invalid String value layaway") in an integrator's words.
+    static func readable(_ description: String) -> String {
+        guard description.hasPrefix("Cannot initialize"), let range = description.range(of: "invalid String value ") else {
+            return description
+        }
+        return "unexpected value '\(description[range.upperBound...])'"
     }
 
     static func path(_ codingPath: [any CodingKey]) -> String {

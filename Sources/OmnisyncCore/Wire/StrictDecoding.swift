@@ -20,4 +20,25 @@ extension KeyedDecodingContainer {
     public func invalid(_ key: Key, _ message: String) -> DecodingError {
         DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: message)
     }
+
+    /// Decodes a whole number. For `1.5` or `1e40` where an integer is
+    /// expected, Foundation throws an internal error that surfaces as "not
+    /// valid JSON" without the field; this names it.
+    public func decodeInteger(forKey key: Key) throws -> Int64 {
+        let mismatch = DecodingError.typeMismatch(Int64.self, .init(codingPath: codingPath + [key], debugDescription: "not a whole number"))
+        do {
+            return try decode(Int64.self, forKey: key)
+        } catch let error as DecodingError {
+            if case .dataCorrupted = error { throw mismatch }
+            throw error
+        } catch {
+            throw mismatch
+        }
+    }
+
+    /// ``decodeInteger(forKey:)`` for an optional field.
+    public func decodeIntegerIfPresent(forKey key: Key) throws -> Int64? {
+        guard contains(key), try !decodeNil(forKey: key) else { return nil }
+        return try decodeInteger(forKey: key)
+    }
 }

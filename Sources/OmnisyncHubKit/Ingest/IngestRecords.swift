@@ -62,3 +62,31 @@ public struct AliasRecord: Sendable, Hashable {
     public var target: CustomerID
     public var reason: String
 }
+
+/// An entry stored but not applied, as `omnisync-hub quarantine list` shows it.
+public struct QuarantinedEntry: Sendable, Hashable {
+    public var terminal: TerminalID
+    public var seq: Int64
+    /// The entry's kind when it decodes (nil for an unreadable one).
+    public var kind: String?
+    public var customer: CustomerID?
+    public var reason: String
+    public var quarantinedAt: Date
+}
+
+/// What `quarantine retry` did with one entry.
+public struct RetryOutcome: Sendable, Hashable {
+    public var terminal: TerminalID
+    public var seq: Int64
+    /// True when the entry is now applied; false when it stays quarantined.
+    public var applied: Bool
+    /// Why it stays quarantined.
+    public var reason: String?
+
+    public init(terminal: TerminalID, seq: Int64, applied: Bool, reason: String?) {
+        self.terminal = terminal
+        self.seq = seq
+        self.applied = applied
+        self.reason = reason
+    }
+}

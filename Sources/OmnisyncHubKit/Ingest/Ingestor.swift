@@ -34,6 +34,9 @@ public struct Ingestor: Sendable {
         public var aliases: [CustomerID: CustomerID]
         /// Current holders of the cards the batch names.
         public var cardOwners: [CardNumber: CustomerID]
+        /// An operator accepted the batch despite its policy exceptions
+        /// (`omnisync-hub quarantine retry --accept`).
+        public var acceptPolicyExceptions = false
 
         public init(
             terminal: TerminalID, store: StoreID, policy: LoyaltyPolicy, receivedAt: Date, clockToleranceMillis: Int64,
@@ -123,6 +126,9 @@ public struct Ingestor: Sendable {
         guard entry.terminal == state.terminal else {
             return Stored(incoming: incoming, entry: entry, quarantineReason: "entry names terminal \(entry.terminal), pushed by \(state.terminal)", customer: nil, redact: false)
         }
+        if !state.acceptPolicyExceptions, let exception = Self.policyException(entry, state.policy) {
+            return Stored(incoming: incoming, entry: entry, quarantineReason: exception, customer: entry.event.customer, redact: false)
+        }
         let placed = clamp(entry.mappingStamps { state.corrections[$0] ?? $0 }, &state, &output)
         guard let origin = placed.event.customer else {
             return Stored(incoming: incoming, entry: placed, quarantineReason: nil, customer: nil, redact: false)
@@ -169,6 +175,17 @@ public struct Ingestor: Sendable {
         for card in record.state.cards { state.cardOwners[card] = target }
         state.customers[target] = record
         return Stored(incoming: incoming, entry: placed, quarantineReason: nil, customer: target, redact: record.state.isErased)
+    }
+
+    /// Why an entry contradicts the store's rules, if it does: a sale earning
+    /// more points than the policy gives for its total is either a terminal
+    /// that was offline across a policy change or one that was tampered with;
+    /// an operator decides (`quarantine retry`, with `--accept` if legitimate).
+    static func policyException(_ entry: JournalEntry, _ policy: LoyaltyPolicy) -> String? {
+        guard case .sale(let sale) = entry.event else { return nil }
+        let allowed = policy.pointsEarned(by: sale.total)
+        guard sale.pointsEarned > allowed else { return nil }
+        return "sale earns \(sale.pointsEarned) points for \(sale.total) where the store's policy gives \(allowed): a policy changed while the terminal was offline, or a tampered terminal"
     }
 
     /// Replaces a stamp too far in the future with one at the hub's receipt

@@ -62,6 +62,15 @@ public protocol HubStore: Sendable {
     /// Overdrafts waiting for review (or all of them), oldest first.
     func overdrafts(includeApproved: Bool) async throws(HubError) -> [OverdraftRecord]
 
+    /// Entries stored but not applied, oldest first.
+    func quarantined() async throws(HubError) -> [QuarantinedEntry]
+
+    /// Tries again to apply quarantined entries (all, or one terminal's
+    /// `seq`), after a fix; `accept` overrides policy exceptions an operator
+    /// judged legitimate. An entry that still cannot be applied stays, with
+    /// the new reason.
+    func retryQuarantined(terminal: TerminalID?, seq: Int64?, accept: Bool, at: Date) async throws(HubError) -> [RetryOutcome]
+
     /// Marks an overdraft as reviewed and accepted by head office.
     func approveOverdraft(_ id: Int64, note: String?, at: Date) async throws(HubError) -> OverdraftRecord
 

@@ -239,6 +239,75 @@ public struct SQLiteHubStore: HubStore {
         }
     }
 
+    public func quarantined() async throws(HubError) -> [QuarantinedEntry] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT q.terminal, q.seq, q.reason, q.quarantined_at_ms, e.kind, e.customer
+                    FROM quarantine q JOIN entries e ON e.terminal = q.terminal AND e.seq = q.seq
+                    ORDER BY q.quarantined_at_ms, q.terminal, q.seq
+                    """
+            ).map { row in
+                QuarantinedEntry(
+                    terminal: try TerminalID(validating: row["terminal"]), seq: row["seq"], kind: row["kind"],
+                    customer: (row["customer"] as String?).flatMap(CustomerID.init(rawValue:)), reason: row["reason"],
+                    quarantinedAt: Date(millis: row["quarantined_at_ms"])!
+                )
+            }
+        }
+    }
+
+    public func retryQuarantined(terminal: TerminalID?, seq: Int64?, accept: Bool, at: Date) async throws(HubError) -> [RetryOutcome] {
+        let (outcomes, erased) = try await write { db in
+            var sql = "SELECT terminal, seq FROM quarantine"
+            var arguments: StatementArguments = []
+            if let terminal {
+                sql += " WHERE terminal = ?"
+                arguments += [terminal.rawValue]
+                if let seq {
+                    sql += " AND seq = ?"
+                    arguments += [seq]
+                }
+            }
+            let rows = try Row.fetchAll(db, sql: sql + " ORDER BY terminal, seq", arguments: arguments)
+            if rows.isEmpty, let terminal {
+                throw HubError(.notFound, "nothing of terminal \(terminal)\(seq.map { " at seq \($0)" } ?? "") is quarantined")
+            }
+            var outcomes: [RetryOutcome] = []
+            var erasedSomeone = false
+            for row in rows {
+                let id = try TerminalID(validating: row["terminal"])
+                let seq: Int64 = row["seq"]
+                guard let record = try Self.terminal(db, id: id),
+                    let body = try Data.fetchOne(db, sql: "SELECT body FROM entries WHERE terminal = ? AND seq = ?", arguments: [id.rawValue, seq])
+                else { continue }
+                let incoming = try WireCoding.decode(IncomingEntry.self, from: body)
+                let lastClamped = try String.fetchOne(db, sql: "SELECT last_clamped FROM terminals WHERE id = ?", arguments: [id.rawValue]).flatMap(HLCTimestamp.init)
+                var input = try Self.ingestInput(db, for: [incoming], terminal: record, lastClamped: lastClamped, receivedAt: at)
+                input.acceptPolicyExceptions = accept
+                let output = Ingestor().ingest([incoming], input)
+                let stored = output.stored[0]
+                if let reason = stored.quarantineReason {
+                    try db.execute(sql: "UPDATE quarantine SET reason = ? WHERE terminal = ? AND seq = ?", arguments: [reason, id.rawValue, seq])
+                    outcomes.append(RetryOutcome(terminal: id, seq: seq, applied: false, reason: reason))
+                    continue
+                }
+                try Self.writeEffects(output, terminal: record, receivedAt: at, in: db)
+                try db.execute(
+                    sql: "UPDATE entries SET status = 'applied', body = ?, kind = ?, customer = ? WHERE terminal = ? AND seq = ?",
+                    arguments: [try Self.body(of: stored), stored.entry?.event.kind.rawValue, stored.customer?.rawValue, id.rawValue, seq]
+                )
+                try db.execute(sql: "DELETE FROM quarantine WHERE terminal = ? AND seq = ?", arguments: [id.rawValue, seq])
+                erasedSomeone = erasedSomeone || !output.erased.isEmpty
+                outcomes.append(RetryOutcome(terminal: id, seq: seq, applied: true, reason: nil))
+            }
+            return (outcomes, erasedSomeone)
+        }
+        if erased { try purgeOldPageVersions() }
+        return outcomes
+    }
+
     public func approveOverdraft(_ id: Int64, note: String?, at: Date) async throws(HubError) -> OverdraftRecord {
         try await write { db in
             guard try Row.fetchOne(db, sql: "SELECT id FROM overdrafts WHERE id = ?", arguments: [id]) != nil else {
@@ -343,15 +412,11 @@ public struct SQLiteHubStore: HubStore {
         )
     }
 
-    /// Writes what the ``Ingestor`` decided, in the push's transaction.
+    /// Writes what the ``Ingestor`` decided, in the push's transaction: the
+    /// entries, then their effects.
     private static func write(_ output: Ingestor.Output, terminal: TerminalRecord, receivedAt: Date, in db: Database) throws {
         for stored in output.stored {
-            let body: Data
-            if let entry = stored.entry {
-                body = try WireCoding.encode(stored.redact ? entry.redactingPersonalData() : entry)
-            } else {
-                body = try WireCoding.encode(stored.incoming.raw ?? .null)
-            }
+            let body = try body(of: stored)
             try db.execute(
                 sql: """
                     INSERT INTO entries (terminal, seq, id, kind, customer, recorded_at_ms, received_at_ms, status, body)
@@ -370,6 +435,20 @@ public struct SQLiteHubStore: HubStore {
                 )
             }
         }
+        try writeEffects(output, terminal: terminal, receivedAt: receivedAt, in: db)
+    }
+
+    /// The stored form of an entry: as applied, redacted if its customer is
+    /// erased; as received if it could not be read.
+    private static func body(of stored: Ingestor.Stored) throws -> Data {
+        if let entry = stored.entry {
+            return try WireCoding.encode(stored.redact ? entry.redactingPersonalData() : entry)
+        }
+        return try WireCoding.encode(stored.incoming.raw ?? .null)
+    }
+
+    /// Writes the effects of applied entries on customers, logs and clocks.
+    private static func writeEffects(_ output: Ingestor.Output, terminal: TerminalRecord, receivedAt: Date, in db: Database) throws {
         for alias in output.absorbed {
             try absorb(db, alias, at: receivedAt)
         }
