@@ -120,6 +120,19 @@ public struct Agent: Sendable {
         }
     }
 
+    /// Records several entries in one transaction: all durable, with
+    /// consecutive sequence numbers, or none (one fsync for the lot).
+    public func record(_ requests: [RecordRequest], now: Date = Date()) throws(AgentError) -> [RecordReceipt] {
+        do {
+            return try database.write { db in
+                let recorder = Recorder()
+                return try requests.map { try recorder.record($0, in: db, now: now) }
+            }
+        } catch {
+            throw AgentError.wrapping(error)
+        }
+    }
+
     /// The transport to this agent's hub, with its pinned CA and token.
     public func makeTransport(options: CurlHTTPClient.Options = .init()) throws(AgentError) -> any HubTransport {
         let state = try read { db in try AgentStateRow.fetch(db) }

@@ -12,6 +12,8 @@ public struct HubError: Error, Equatable, Sendable, CustomStringConvertible {
         case malformedRequest = "malformed_request"
         /// The request body exceeds the hub's limit.
         case payloadTooLarge = "payload_too_large"
+        /// The body's encoding is not one the hub reads (it reads gzip).
+        case unsupportedMediaType = "unsupported_media_type"
         /// A resent sequence number carries a different entry: the terminal's journal was reset.
         case sequenceConflict = "sequence_conflict"
         case unknownTerminal = "unknown_terminal"

@@ -49,4 +49,9 @@ public final class HubProcess: Sendable {
 
     /// The hub's output so far (its log is on standard error).
     public func log() -> String { process.transcript }
+
+    /// Waits for a log line containing `needle` (see ``BackgroundProcess/waitForLine(containing:timeout:)``).
+    public func waitForLog(containing needle: String) async throws -> String {
+        try await process.waitForLine(containing: needle)
+    }
 }

@@ -1,6 +1,9 @@
+import CompressNIO
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
+import NIOFoundationCompat
 import OmnisyncCore
 import OmnisyncHubKit
 import OmnisyncTestSupport
@@ -50,5 +53,47 @@ import Testing
         #expect(error.error.message.contains(item.mentions), "\(error.error.message)")
         // Nothing was stored by a refused push.
         #expect(try await hub.store.status().terminals.first?.acknowledgedSeq == 0)
+    }
+}
+
+/// Push bodies may be gzip-compressed; the hub's limits hold for what they
+/// inflate to.
+@Suite struct CompressedBodyTests {
+    func send(_ hub: HubFixture, token: String, body: ByteBuffer, encoding: String) async throws -> (HTTPResponse.Status, Data) {
+        try await hub.test { client in
+            try await client.execute(
+                uri: "/v1/push", method: .post,
+                headers: [.authorization: "Bearer \(token)", .contentEncoding: encoding, .contentType: "application/json"],
+                body: body
+            ) { ($0.status, Data(buffer: $0.body)) }
+        }
+    }
+
+    @Test func aGzipBodyIsReadAndABadOneRefused() async throws {
+        let hub = try HubFixture()
+        defer { hub.directory.remove() }
+        let token = try await hub.register("T-1")
+        var factory = EntryFactory(terminal: "T-1")
+        let json = try WireCoding.encode(PushRequest(terminal: factory.terminal, backlog: 0, entries: [factory.sale(customer: factory.identifier())]))
+        var plain = ByteBuffer(data: json)
+        let good = try await send(hub, token: token, body: try plain.compress(with: .gzip()), encoding: "gzip")
+        #expect(good.0 == .ok)
+        #expect(try WireCoding.decode(PushResponse.self, from: good.1).stored == 1)
+
+        let corrupt = try await send(hub, token: token, body: ByteBuffer(string: "definitely not gzip"), encoding: "gzip")
+        #expect(corrupt.0 == .badRequest && corrupt.1.errorCode == "malformed_request")
+        let brotli = try await send(hub, token: token, body: ByteBuffer(data: json), encoding: "br")
+        #expect(brotli.0 == .unsupportedMediaType && brotli.1.errorCode == "unsupported_media_type")
+    }
+
+    @Test func aBodyInflatingBeyondTheLimitIsRefused() async throws {
+        let hub = try HubFixture()
+        defer { hub.directory.remove() }
+        let token = try await hub.register("T-1")
+        // 80 MiB of spaces compress to about 80 KiB: a zip bomb in miniature.
+        var bomb = ByteBuffer(repeating: UInt8(ascii: " "), count: 80 << 20)
+        let answer = try await send(hub, token: token, body: try bomb.compress(with: .gzip()), encoding: "gzip")
+        #expect(answer.0 == .contentTooLarge, "\(String(decoding: answer.1, as: UTF8.self))")
+        #expect(answer.1.errorCode == "payload_too_large")
     }
 }

@@ -10,6 +10,7 @@ extension HubError: HTTPResponseError {
         case .forbidden: .forbidden
         case .malformedRequest: .badRequest
         case .payloadTooLarge: .contentTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
         case .sequenceConflict, .terminalExists: .conflict
         case .unknownTerminal, .notFound: .notFound
         case .configuration, .storage: .internalServerError

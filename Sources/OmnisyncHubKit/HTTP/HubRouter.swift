@@ -37,6 +37,10 @@ public enum HubRouter {
                 throw HubError(.forbidden, "entry seq \(foreign.seq) names terminal \(foreign.terminal!); terminal \(terminal.id) can only push its own entries")
             }
             let answer = try await store.push(batch, from: terminal, contact: contact)
+            context.logger.info("push stored", metadata: [
+                "terminal": "\(terminal.id)", "stored": "\(answer.stored)", "duplicates": "\(answer.duplicates)",
+                "acknowledgedSeq": "\(answer.acknowledgedSeq)", "backlog": "\(batch.backlog)",
+            ])
             if answer.quarantined > 0 {
                 context.logger.warning("entries quarantined", metadata: ["terminal": "\(terminal.id)", "count": "\(answer.quarantined)"])
             }

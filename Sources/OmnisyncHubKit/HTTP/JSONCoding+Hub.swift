@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -9,13 +10,21 @@ extension Request {
     /// Reads and decodes the JSON body, answering 413 beyond the context's
     /// limit and 400 with the offending field for anything undecodable.
     mutating func decodeJSON<T: Decodable>(_ type: T.Type, context: HubRequestContext) async throws(HubError) -> T {
-        let buffer: ByteBuffer
+        var buffer: ByteBuffer
         do {
             buffer = try await collectBody(upTo: context.maxUploadSize)
         } catch is NIOTooManyBytesError {
             throw HubError(.payloadTooLarge, "request body larger than \(context.maxUploadSize) bytes; send smaller batches")
         } catch {
             throw HubError(.malformedRequest, "cannot read the request body: \(error)")
+        }
+        switch headers[.contentEncoding]?.lowercased() {
+        case nil, "identity":
+            break
+        case "gzip":
+            buffer = try Self.inflate(&buffer, limit: context.maxUploadSize * 4)
+        case let encoding?:
+            throw HubError(.unsupportedMediaType, "Content-Encoding \(encoding) is not supported; send gzip or no encoding")
         }
         do {
             return try WireCoding.decode(type, from: Data(buffer: buffer))
@@ -33,6 +42,33 @@ extension ErrorBody {
             response.headers[.wwwAuthenticate] = "Bearer"
         }
         return response
+    }
+}
+
+extension Request {
+    /// Inflates a gzip body through a fixed window, refusing it as soon as the
+    /// output passes `limit` (a zip bomb inflates to gigabytes from a few
+    /// kilobytes; the check is ours, counted as the bytes come out).
+    static func inflate(_ body: inout ByteBuffer, limit: Int) throws(HubError) -> ByteBuffer {
+        let decompressor = CompressionAlgorithm.gzip().decompressor
+        decompressor.window = ByteBufferAllocator().buffer(capacity: 64 << 10)
+        var output = ByteBufferAllocator().buffer(capacity: min(limit, max(body.readableBytes * 4, 64 << 10)))
+        do {
+            try decompressor.startStream()
+            try body.decompressStream(with: decompressor) { chunk in
+                guard output.readableBytes + chunk.readableBytes <= limit else {
+                    throw HubError(.payloadTooLarge, "request body inflates beyond \(limit) bytes; send smaller batches")
+                }
+                var chunk = chunk
+                output.writeBuffer(&chunk)
+            }
+            try decompressor.finishStream()
+        } catch let error as HubError {
+            throw error
+        } catch {
+            throw HubError(.malformedRequest, "request body is not valid gzip: \(error)")
+        }
+        return output
     }
 }
 
