@@ -20,7 +20,7 @@ public struct Agent: Sendable {
         do {
             return Agent(directory: directory, database: try AgentDatabase.open(directory))
         } catch {
-            throw AgentError(.storage, "cannot open \(directory.databasePath): \(error)")
+            throw AgentError(.storage, StorageFailure.describe(error, directory: directory.path))
         }
     }
 
@@ -66,7 +66,7 @@ public struct Agent: Sendable {
         do {
             database = try AgentDatabase.open(directory)
         } catch {
-            throw AgentError(.storage, "cannot create \(directory.databasePath): \(error)")
+            throw AgentError(.storage, StorageFailure.describe(error, directory: directory.path))
         }
         do {
             try database.write { db in
@@ -100,7 +100,7 @@ public struct Agent: Sendable {
                 try state.save(db)
             }
         } catch {
-            throw AgentError.wrapping(error)
+            throw AgentError.wrapping(error, directory: directory.path)
         }
         try directory.writeFile(directory.tokenPath, Data(settings.token.utf8), permissions: 0o600)
         if let caPEM {
@@ -116,7 +116,7 @@ public struct Agent: Sendable {
         do {
             return try database.write { db in try Recorder().record(request, in: db, now: now) }
         } catch {
-            throw AgentError.wrapping(error)
+            throw AgentError.wrapping(error, directory: directory.path)
         }
     }
 
@@ -129,7 +129,7 @@ public struct Agent: Sendable {
                 return try requests.map { try recorder.record($0, in: db, now: now) }
             }
         } catch {
-            throw AgentError.wrapping(error)
+            throw AgentError.wrapping(error, directory: directory.path)
         }
     }
 
@@ -152,7 +152,7 @@ public struct Agent: Sendable {
         defer { _ = lock }
         let hub: any HubTransport
         if let transport { hub = transport } else { hub = try makeTransport() }
-        let engine = SyncEngine(database: database, transport: hub)
+        let engine = SyncEngine(database: database, directoryPath: directory.path, transport: hub)
         return try await engine.run(progress: progress)
     }
 
@@ -215,7 +215,7 @@ public struct Agent: Sendable {
                 return try LocalProfileStore.profile(db, id: found.id)
             }
         } catch {
-            throw AgentError.wrapping(error)
+            throw AgentError.wrapping(error, directory: directory.path)
         }
     }
 
@@ -229,7 +229,7 @@ public struct Agent: Sendable {
         do {
             return try database.read(body)
         } catch {
-            throw AgentError.wrapping(error)
+            throw AgentError.wrapping(error, directory: directory.path)
         }
     }
 }

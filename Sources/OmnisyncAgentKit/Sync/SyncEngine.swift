@@ -13,6 +13,8 @@ import OmnisyncStorage
 ///   crash mid-pull re-fetches at most one page, and merging twice is harmless.
 struct SyncEngine {
     let database: DatabasePool
+    /// The data dir, named in storage errors.
+    let directoryPath: String
     let transport: any HubTransport
     var pushBatchSize = 500
     var pullPageSize = 500
@@ -39,7 +41,7 @@ struct SyncEngine {
             do {
                 try DurableSQLite.purgeOldPageVersions(database)
             } catch {
-                throw AgentError.wrapping(error)
+                throw AgentError.wrapping(error, directory: directoryPath)
             }
         }
         return report
@@ -178,7 +180,7 @@ struct SyncEngine {
         do {
             return try database.read(body)
         } catch {
-            throw AgentError.wrapping(error)
+            throw AgentError.wrapping(error, directory: directoryPath)
         }
     }
 
@@ -186,18 +188,19 @@ struct SyncEngine {
         do {
             return try database.write(body)
         } catch {
-            throw AgentError.wrapping(error)
+            throw AgentError.wrapping(error, directory: directoryPath)
         }
     }
 }
 
 extension AgentError {
-    /// Keeps an ``AgentError`` as it is; describes anything else as a storage failure.
-    static func wrapping(_ error: any Error) -> AgentError {
+    /// Keeps an ``AgentError`` as it is; describes anything else as a storage
+    /// failure of the data dir (a full or read-only disk, in those words).
+    static func wrapping(_ error: any Error, directory: String) -> AgentError {
         if let error = error as? AgentError { return error }
         if let problem = error as? DecodingProblem {
             return AgentError(.corrupt, "stored data does not decode (\(problem)); run `omnisync-agent verify`")
         }
-        return AgentError(.storage, "local database: \(error)")
+        return AgentError(.storage, StorageFailure.describe(error, directory: directory))
     }
 }
