@@ -135,13 +135,19 @@ public final class CurlHTTPClient: @unchecked Sendable {
         return .success(Response(status: status, body: sink.data))
     }
 
+    /// OpenSSL's ways of saying the peer went away.
+    static func isConnectionDrop(_ detail: String) -> Bool {
+        ["SSL_ERROR_SYSCALL", "Connection reset", "unexpected eof", "Broken pipe"].contains { detail.localizedCaseInsensitiveContains($0) }
+    }
+
     /// Sorts libcurl's failures into what a support engineer needs to know.
     static func classify(_ code: CURLcode, detail: String) -> TransportError {
         switch code {
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_SSL_ISSUER_ERROR:
             .untrustedCertificate(detail)
         case CURLE_SSL_CONNECT_ERROR:
-            .tlsHandshakeFailed(detail)
+            // A connection dropped mid-handshake is the network, not the certificate.
+            isConnectionDrop(detail) ? .unreachable("connection cut during the TLS handshake (\(detail))") : .tlsHandshakeFailed(detail)
         default:
             .unreachable(detail)
         }
