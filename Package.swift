@@ -45,6 +45,8 @@ let package = Package(
         // MARK: Core (pure: no I/O)
         .target(
             name: "OmnisyncCore",
+            // SHA-256 for the journal's hash chain: computation, no I/O.
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
 

@@ -7,6 +7,8 @@ public struct EntryFactory: Sendable {
     public let terminal: TerminalID
     public private(set) var nextSeq: Int64 = 1
     private var clock: HybridLogicalClock
+    /// The hash of the last entry made, which the next one links to.
+    private var lastHash: String?
     private var generator = SystemRandomNumberGenerator()
     public var now = Date(timeIntervalSince1970: 1_795_000_000)
 
@@ -26,9 +28,10 @@ public struct EntryFactory: Sendable {
         now += 1
         let entry = JournalEntry(
             id: identifier(), terminal: terminal, seq: nextSeq, recordedAt: now,
-            hlc: clock.tick(wallMillis: now.addingTimeInterval(clockOffset).millis), event: event
+            hlc: clock.tick(wallMillis: now.addingTimeInterval(clockOffset).millis), previousHash: lastHash, event: event
         )
         nextSeq += 1
+        lastHash = try? ChainHash.of(entry)
         return entry
     }
 

@@ -108,3 +108,40 @@ import Glibc
         print("crash test: \(kills) kills \(killed), \(acknowledged.count) acknowledged records, \(ids.count) entries at the hub")
     }
 }
+
+/// A journal edited behind the agent's back is caught by `verify` at the
+/// terminal and by the hub, which quarantines the entry instead of applying it.
+@Suite(.serialized) struct TamperingTests {
+    @Test func aPendingSaleEditedInTheDatabaseIsCaughtAtBothEnds() async throws {
+        let scratch = try TemporaryDirectory("e2e-tamper")
+        defer { scratch.remove() }
+        let cli = try CommandLine()
+        let (hub, agent) = try await cli.hubWithOneTerminal(in: scratch)
+        for cents in [1000, 2000, 3000] {
+            _ = try await agent.record("sale", #"{"card":"55550000","lines":[{"sku":"T","quantity":1,"unitPrice":{"amount":\#(cents),"currency":"EUR"}}],"total":{"amount":\#(cents),"currency":"EUR"}}"#)
+        }
+        // Someone with the file edits the second sale: 20.00 becomes 2000.00.
+        let database = try DatabaseQueue(path: agent.dataDirectory + "/journal.sqlite")
+        try await database.write { db in
+            let body = try String.fetchOne(db, sql: "SELECT CAST(body AS TEXT) FROM journal WHERE seq = 2")!
+            let edited = body.replacingOccurrences(of: "\"amount\":2000", with: "\"amount\":200000").replacingOccurrences(of: "\"pointsEarned\":20", with: "\"pointsEarned\":2000")
+            try db.execute(sql: "UPDATE journal SET body = ? WHERE seq = 2", arguments: [Data(edited.utf8)])
+        }
+        let verified = try await agent.run("verify")
+        #expect(verified.status == 1)
+        #expect(verified.stdout.contains("seq 2: the entry was modified"))
+
+        #expect(try await agent.run("sync").status == 0)
+        let quarantine = try #require(try JSONSerialization.jsonObject(with: Data(try await cli.hub("quarantine", "list", "--json", "--data-dir", hub.dataDirectory).stdout.utf8)) as? [[String: Any]])
+        #expect(quarantine.map { $0["seq"] as? Int } == [2])
+        #expect((quarantine.first?["reason"] as? String)?.contains("modified after the terminal recorded it") == true)
+        let retried = try await cli.hub("quarantine", "retry", "--data-dir", hub.dataDirectory)
+        #expect(retried.stdout.contains("0 applied, 1 still quarantined"))
+        let status = try cli.json(try await cli.hub("status", "--json", "--data-dir", hub.dataDirectory))
+        #expect(status["quarantined"] as? Int == 1)
+        let customer = try cli.json(try await cli.hub("customers", "show", "--card", "55550000", "--json", "--data-dir", hub.dataDirectory))
+        // The forged sale's 2,000 points were not applied; the other two sales were.
+        #expect((customer["points"] as? [String: Any])?["earned"] as? Int == 40)
+        await hub.stop()
+    }
+}

@@ -48,7 +48,7 @@ import OmnisyncTestSupport
         _ = try fixture.record(.scan, #"{"card":"12345678"}"#)
         let reopened = try fixture.reopen()
         let applied = try reopened.database.read { db in try AgentMigrations.migrator.appliedIdentifiers(db) }
-        #expect(Set(applied) == ["v1: journal, local profiles, sync state", "v2: identity merges, erasure, hub clock offset"])
+        #expect(Set(applied) == ["v1: journal, local profiles, sync state", "v2: identity merges, erasure, hub clock offset", "v3: journal hash chain"])
         let completed = try reopened.database.read { db in try AgentMigrations.migrator.hasCompletedMigrations(db) }
         #expect(completed)
         #expect(try reopened.status().lastSeq == 1)
@@ -116,6 +116,37 @@ import OmnisyncTestSupport
         #expect(status.oldestPendingAge == 90)
         #expect(status.online == false)
         #expect(status.lastSync == nil)
+    }
+
+    @Test func entriesAreChainedAndEditingOneIsDetectedEvenWithItsHashRecomputed() throws {
+        let fixture = try AgentFixture()
+        defer { fixture.directory.remove() }
+        for _ in 0..<3 { _ = try fixture.record(.sale, AgentFixture.sale(card: "12345678", cents: 1000)) }
+        let entries = try fixture.agent.database.read { db in
+            try Journal.pendingEntries(db, terminal: TerminalID(rawValue: "T-1")!, acknowledgedSeq: 0)
+        }
+        #expect(entries[0].previousHash == nil)
+        #expect(entries[1].previousHash == (try ChainHash.of(entries[0])))
+        #expect(entries[2].previousHash == (try ChainHash.of(entries[1])))
+        #expect(try fixture.agent.verify().isSound)
+
+        // Someone raises the amount of sale 2 in the file.
+        var edited = entries[1]
+        if case .sale(var sale) = edited.event {
+            sale.total = Money(amount: 99_000, currency: sale.total.currency)
+            sale.lines[0].unitPrice = sale.total
+            edited.event = .sale(sale)
+        }
+        let body = try WireCoding.encode(edited)
+        try fixture.agent.database.write { db in
+            try db.execute(sql: "UPDATE journal SET body = ? WHERE seq = 2", arguments: [body])
+        }
+        #expect(try fixture.agent.verify().problems == ["terminal T-1 seq 2: the entry was modified after it was recorded (its hash does not match)"])
+        // Recomputing the stored hash too only moves the evidence to the next link.
+        try fixture.agent.database.write { db in
+            try db.execute(sql: "UPDATE journal SET hash = ? WHERE seq = 2", arguments: [ChainHash.of(body)])
+        }
+        #expect(try fixture.agent.verify().problems == ["terminal T-1 seq 3: hash chain broken (entry 2 was modified or replaced)"])
     }
 
     @Test func verifyFindsATamperedJournal() throws {

@@ -74,3 +74,31 @@ import Testing
         }
     }
 }
+
+@Suite struct HashChainTests {
+    @Test func anEntryThatDoesNotFollowTheStoredOneIsQuarantinedUntilAccepted() async throws {
+        let hub = try HubFixture()
+        defer { hub.directory.remove() }
+        let token = try await hub.register("T-1")
+        var factory = EntryFactory(terminal: "T-1")
+        let customer: CustomerID = factory.identifier()
+        let first = factory.sale(customer: customer, cents: 1000)
+        var forged = factory.sale(customer: customer, cents: 1000)
+        let third = factory.sale(customer: customer, cents: 1000)
+        forged.previousHash = String(repeating: "0", count: 64)
+        // Its successor links to the forged entry as sent: the chain resumes from it.
+        var relinked = third
+        relinked.previousHash = try ChainHash.of(forged)
+        let answers = try await hub.push([(PushRequest(terminal: factory.terminal, backlog: 0, entries: [first, forged, relinked]), token)])
+        #expect(answers.first?.acknowledgedSeq == 3)
+        #expect(answers.first?.quarantined == 1)
+        #expect(try await hub.store.quarantined().first?.reason.contains("hash chain broken at seq 2") == true)
+        #expect(try await hub.store.customer(id: customer)?.state.pointsBalance == 20)
+
+        let plain = try await hub.store.retryQuarantined(terminal: nil, seq: nil, accept: false, at: Date())
+        #expect(plain.map(\.applied) == [false])
+        let accepted = try await hub.store.retryQuarantined(terminal: nil, seq: nil, accept: true, at: Date())
+        #expect(accepted.map(\.applied) == [true])
+        #expect(try await hub.store.customer(id: customer)?.state.pointsBalance == 30)
+    }
+}

@@ -13,6 +13,8 @@ enum Journal {
     struct StoredEntry: Sendable {
         var seq: Int64
         var body: Data
+        /// The hash stored when it was recorded; nil once redacted.
+        var recordedHash: String?
     }
 
     /// The sequence number the next entry of `terminal` gets.
@@ -21,7 +23,13 @@ enum Journal {
         return (last ?? 0) + 1
     }
 
-    /// Appends `entry`; its `seq` must be ``nextSeq(_:terminal:)``.
+    /// The hash of `terminal`'s entry `seq`, which the next entry links to.
+    static func hash(_ db: Database, terminal: TerminalID, seq: Int64) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT hash FROM journal WHERE terminal = ? AND seq = ?", arguments: [terminal.rawValue, seq])
+    }
+
+    /// Appends `entry`; its `seq` must be ``nextSeq(_:terminal:)`` and its
+    /// `previousHash` the hash of the entry before.
     static func append(_ db: Database, _ entry: JournalEntry) throws {
         var receipt: String?
         var originalReceipt: String?
@@ -30,15 +38,15 @@ enum Journal {
         case .return(let ret): (receipt, originalReceipt) = (ret.receipt, ret.originalReceipt)
         case .scan, .profile: break
         }
+        let body = try WireCoding.encode(entry)
         try db.execute(
             sql: """
-                INSERT INTO journal (terminal, seq, id, kind, customer, receipt, original_receipt, recorded_at_ms, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO journal (terminal, seq, id, kind, customer, receipt, original_receipt, recorded_at_ms, body, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 entry.terminal.rawValue, entry.seq, entry.id.rawValue, entry.event.kind.rawValue,
-                entry.event.customer?.rawValue, receipt, originalReceipt, entry.recordedAt.millis,
-                try WireCoding.encode(entry),
+                entry.event.customer?.rawValue, receipt, originalReceipt, entry.recordedAt.millis, body, ChainHash.of(body),
             ]
         )
     }
@@ -47,9 +55,11 @@ enum Journal {
     static func entries(_ db: Database, terminal: TerminalID, after seq: Int64, limit: Int) throws -> [StoredEntry] {
         try Row.fetchAll(
             db,
-            sql: "SELECT seq, body FROM journal WHERE terminal = ? AND seq > ? ORDER BY seq LIMIT ?",
+            sql: "SELECT seq, body, hash, redacted FROM journal WHERE terminal = ? AND seq > ? ORDER BY seq LIMIT ?",
             arguments: [terminal.rawValue, seq, limit]
-        ).map { StoredEntry(seq: $0["seq"], body: $0["body"]) }
+        ).map { row in
+            StoredEntry(seq: row["seq"], body: row["body"], recordedHash: (row["redacted"] as Bool) ? nil : row["hash"])
+        }
     }
 
     /// Entries of `terminal` the hub has not acknowledged yet, decoded, in order.

@@ -28,7 +28,10 @@ struct Recorder {
         let entryID = try EntryID(validating: makeIdentifier(now.millis))
 
         let resolved = try resolve(request, in: db, state: state, stamp: stamp, now: now, localNow: localNow)
-        let entry = JournalEntry(id: entryID, terminal: state.terminal, seq: seq, recordedAt: now, hlc: stamp, event: resolved.event)
+        let entry = JournalEntry(
+            id: entryID, terminal: state.terminal, seq: seq, recordedAt: now, hlc: stamp,
+            previousHash: seq > 1 ? try Journal.hash(db, terminal: state.terminal, seq: seq - 1) : nil, event: resolved.event
+        )
         try Journal.append(db, entry)
 
         if let customer = entry.event.customer {

@@ -14,7 +14,9 @@ enum JournalVerifier {
 
         var entries: Int64 = 0
         var expected: [String: Int64] = [:]
-        let cursor = try Row.fetchCursor(db, sql: "SELECT terminal, seq, id, body FROM journal ORDER BY terminal, seq")
+        var previousHash: [String: String] = [:]
+        let erased = Set(try String.fetchAll(db, sql: "SELECT id FROM erased_customers"))
+        let cursor = try Row.fetchCursor(db, sql: "SELECT terminal, seq, id, customer, body, hash, redacted FROM journal ORDER BY terminal, seq")
         while let row = try cursor.next() {
             entries += 1
             let terminal: String = row["terminal"]
@@ -24,14 +26,30 @@ enum JournalVerifier {
                 problems.append("terminal \(terminal): sequence jumps from \(next - 1) to \(seq)")
             }
             expected[terminal] = seq + 1
+            let body: Data = row["body"]
+            let hash: String? = row["hash"]
+            let redacted: Bool = row["redacted"]
+            // The content must still hash to what was recorded, unless the
+            // entry was redacted because its customer was erased.
+            if redacted {
+                if !erased.contains((row["customer"] as String?) ?? "") {
+                    problems.append("terminal \(terminal) seq \(seq): marked redacted, but its customer was not erased")
+                }
+            } else if hash != ChainHash.of(body) {
+                problems.append("terminal \(terminal) seq \(seq): the entry was modified after it was recorded (its hash does not match)")
+            }
             do {
-                let entry = try WireCoding.decode(JournalEntry.self, from: row["body"])
+                let entry = try WireCoding.decode(JournalEntry.self, from: body)
                 if entry.seq != seq || entry.id.rawValue != (row["id"] as String) || entry.terminal.rawValue != terminal {
                     problems.append("terminal \(terminal) seq \(seq): stored columns disagree with the entry's content")
+                }
+                if seq > 1, let before = previousHash[terminal], entry.previousHash != before {
+                    problems.append("terminal \(terminal) seq \(seq): hash chain broken (entry \(seq - 1) was modified or replaced)")
                 }
             } catch {
                 problems.append("terminal \(terminal) seq \(seq): entry does not decode (\(error.description))")
             }
+            if let hash { previousHash[terminal] = hash }
         }
         let last = (expected[state.terminal.rawValue] ?? 1) - 1
         if state.acknowledgedSeq > last {

@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import OmnisyncCore
 
 /// The agent's schema, as named, append-only migrations.
 ///
@@ -74,6 +76,17 @@ enum AgentMigrations {
                 -- Hub clock minus local clock at the last sync, in milliseconds.
                 ALTER TABLE agent_state ADD COLUMN hub_clock_offset_ms INTEGER;
                 """)
+        }
+        migrator.registerMigration("v3: journal hash chain") { db in
+            // The hash of each entry's bytes as recorded; the next entry's
+            // previousHash links to it. Redaction rewrites a body, never this.
+            try db.execute(sql: "ALTER TABLE journal ADD COLUMN hash TEXT")
+            for row in try Row.fetchAll(db, sql: "SELECT terminal, seq, body FROM journal") {
+                try db.execute(
+                    sql: "UPDATE journal SET hash = ? WHERE terminal = ? AND seq = ?",
+                    arguments: [ChainHash.of(row["body"] as Data), row["terminal"] as String, row["seq"] as Int64]
+                )
+            }
         }
         return migrator
     }

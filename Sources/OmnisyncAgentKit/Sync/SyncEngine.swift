@@ -64,7 +64,7 @@ struct SyncEngine {
             let batch = try read { db in try Journal.entries(db, terminal: terminal, after: acknowledged, limit: pushBatchSize) }
             guard let last = batch.last else { break }
             let body = PushRequest.body(
-                terminal: terminal, backlog: max(0, lastSeq - last.seq), encodedEntries: batch.map(\.body)
+                terminal: terminal, backlog: max(0, lastSeq - last.seq), encodedEntries: batch.map(\.body), hashes: batch.map(\.recordedHash)
             )
             let answer: PushResponse
             do {

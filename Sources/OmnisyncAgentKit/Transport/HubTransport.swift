@@ -6,7 +6,7 @@ public import OmnisyncCore
 /// The seam between the sync engine and the network: the engine decides what
 /// to send and what an answer means; a transport only moves documents.
 public protocol HubTransport: Sendable {
-    /// Sends a push body (see ``PushRequest/body(terminal:backlog:encodedEntries:)``).
+    /// Sends a push body (see ``PushRequest/body(terminal:backlog:encodedEntries:hashes:)``).
     func push(body: Data) async throws(TransportError) -> PushResponse
 
     /// Fetches merged profiles changed after `cursor` (nil: from the start).

@@ -8,29 +8,37 @@ public import Foundation
 /// a harmless resend (same id) from a journal that was reset and reuses a
 /// sequence number (different id).
 ///
-/// Wire form: `{ "id", "terminal", "seq", "recordedAt", "hlc", "kind", "data" }`
-/// where `data` is the event of that kind.
+/// Entries of a terminal form a hash chain: `previousHash` is the SHA-256 of
+/// the canonical bytes of the terminal's previous entry (absent for seq 1), so
+/// an entry modified, removed or forged in the journal is detected by
+/// `omnisync-agent verify` and by the hub.
+///
+/// Wire form: `{ "id", "terminal", "seq", "recordedAt", "hlc", "previousHash"?,
+/// "kind", "data" }` where `data` is the event of that kind.
 public struct JournalEntry: Hashable, Sendable {
     public var id: EntryID
     public var terminal: TerminalID
     public var seq: Int64
     public var recordedAt: Date
     public var hlc: HLCTimestamp
+    /// Hex SHA-256 of the terminal's previous entry; nil for the first.
+    public var previousHash: String?
     public var event: JournalEvent
 
-    public init(id: EntryID, terminal: TerminalID, seq: Int64, recordedAt: Date, hlc: HLCTimestamp, event: JournalEvent) {
+    public init(id: EntryID, terminal: TerminalID, seq: Int64, recordedAt: Date, hlc: HLCTimestamp, previousHash: String? = nil, event: JournalEvent) {
         self.id = id
         self.terminal = terminal
         self.seq = seq
         self.recordedAt = recordedAt
         self.hlc = hlc
+        self.previousHash = previousHash
         self.event = event
     }
 }
 
 extension JournalEntry: Codable {
     enum CodingKeys: String, CodingKey {
-        case id, terminal, seq, recordedAt, hlc, kind, data
+        case id, terminal, seq, recordedAt, hlc, previousHash, kind, data
     }
 
     public init(from decoder: any Decoder) throws {
@@ -44,6 +52,10 @@ extension JournalEntry: Codable {
         hlc = try container.decode(HLCTimestamp.self, forKey: .hlc)
         guard hlc.replica == ReplicaID(terminal) else {
             throw container.invalid(.hlc, "timestamp replica \(hlc.replica) is not the entry's terminal \(terminal)")
+        }
+        previousHash = try container.decodeIfPresent(String.self, forKey: .previousHash)
+        if let previousHash, !ChainHash.isWellFormed(previousHash) {
+            throw container.invalid(.previousHash, "expected 64 lowercase hex digits")
         }
         switch try container.decode(JournalEvent.Kind.self, forKey: .kind) {
         case .sale: event = .sale(try container.decode(SaleEvent.self, forKey: .data))
@@ -60,6 +72,7 @@ extension JournalEntry: Codable {
         try container.encode(seq, forKey: .seq)
         try container.encode(recordedAt, forKey: .recordedAt)
         try container.encode(hlc, forKey: .hlc)
+        try container.encodeIfPresent(previousHash, forKey: .previousHash)
         try container.encode(event.kind, forKey: .kind)
         switch event {
         case .sale(let sale): try container.encode(sale, forKey: .data)

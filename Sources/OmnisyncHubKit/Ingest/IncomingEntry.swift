@@ -16,6 +16,13 @@ public struct IncomingEntry: Sendable, Hashable {
     public var decoded: Result<JournalEntry, DecodingProblem>
     /// The entry exactly as received, kept for entries that failed to decode.
     public var raw: JSONValue?
+    /// The hash of the entry's canonical bytes as received, which the
+    /// terminal's next entry links to.
+    public var receivedHash: String
+    /// The hash of the previous entry this one claims to follow.
+    public var previousHash: String?
+    /// The hash the terminal stored when it recorded the entry, if it sent one.
+    public var recordedHash: String?
 
     /// The id the hub stores for this entry and compares resends against; an
     /// entry whose id is unreadable is stored under the empty id, so that its
@@ -23,15 +30,20 @@ public struct IncomingEntry: Sendable, Hashable {
     public var storedID: String { id ?? "" }
 
     public init(_ entry: JournalEntry) {
-        self.init(seq: entry.seq, id: entry.id.rawValue, terminal: entry.terminal.rawValue, decoded: .success(entry), raw: nil)
+        self.init(
+            seq: entry.seq, id: entry.id.rawValue, terminal: entry.terminal.rawValue, decoded: .success(entry), raw: nil,
+            receivedHash: (try? ChainHash.of(entry)) ?? "", previousHash: entry.previousHash
+        )
     }
 
-    init(seq: Int64, id: String?, terminal: String?, decoded: Result<JournalEntry, DecodingProblem>, raw: JSONValue?) {
+    init(seq: Int64, id: String?, terminal: String?, decoded: Result<JournalEntry, DecodingProblem>, raw: JSONValue?, receivedHash: String, previousHash: String?) {
         self.seq = seq
         self.id = id
         self.terminal = terminal
         self.decoded = decoded
         self.raw = raw
+        self.receivedHash = receivedHash
+        self.previousHash = previousHash
     }
 }
 
@@ -49,7 +61,11 @@ extension IncomingEntry: Decodable {
                     debugDescription: "every entry needs a readable seq (1 or more)"
                 ))
             }
-            self.init(seq: seq, id: raw["id"]?.stringValue, terminal: raw["terminal"]?.stringValue, decoded: .failure(problem), raw: raw)
+            // Canonical re-encoding gives back the bytes the terminal hashed.
+            self.init(
+                seq: seq, id: raw["id"]?.stringValue, terminal: raw["terminal"]?.stringValue, decoded: .failure(problem), raw: raw,
+                receivedHash: ChainHash.of(try WireCoding.encode(raw)), previousHash: raw["previousHash"]?.stringValue
+            )
         }
     }
 }
@@ -67,13 +83,17 @@ public struct IncomingPush: Sendable, Hashable {
     }
 
     public init(_ request: PushRequest) {
-        self.init(terminal: request.terminal, backlog: request.backlog, entries: request.entries.map(IncomingEntry.init))
+        var entries = request.entries.map(IncomingEntry.init)
+        for (index, hash) in (request.hashes ?? []).enumerated() where index < entries.count {
+            entries[index].recordedHash = hash
+        }
+        self.init(terminal: request.terminal, backlog: request.backlog, entries: entries)
     }
 }
 
 extension IncomingPush: Decodable {
     enum CodingKeys: String, CodingKey {
-        case terminal, backlog, entries
+        case terminal, backlog, entries, hashes
     }
 
     public init(from decoder: any Decoder) throws {
@@ -83,5 +103,11 @@ extension IncomingPush: Decodable {
         backlog = try container.decode(Int64.self, forKey: .backlog)
         guard backlog >= 0 else { throw container.invalid(.backlog, "must not be negative") }
         entries = try container.decode([IncomingEntry].self, forKey: .entries)
+        if let hashes = try container.decodeIfPresent([String?].self, forKey: .hashes) {
+            guard hashes.count == entries.count else {
+                throw container.invalid(.hashes, "has \(hashes.count) items for \(entries.count) entries")
+            }
+            for (index, hash) in hashes.enumerated() { entries[index].recordedHash = hash }
+        }
     }
 }

@@ -37,6 +37,17 @@ public struct Ingestor: Sendable {
         /// An operator accepted the batch despite its policy exceptions
         /// (`omnisync-hub quarantine retry --accept`).
         public var acceptPolicyExceptions = false
+        /// What the first entry must link to: nil when the hub cannot tell
+        /// (a retry, or an entry stored before hashes were kept).
+        public var chainTip: ChainTip?
+
+        /// The end of a terminal's hash chain at the hub.
+        public enum ChainTip: Sendable, Hashable {
+            /// No entry yet: the first must not claim a predecessor.
+            case start
+            /// The hash of the last stored entry.
+            case hash(String)
+        }
 
         public init(
             terminal: TerminalID, store: StoreID, policy: LoyaltyPolicy, receivedAt: Date, clockToleranceMillis: Int64,
@@ -116,6 +127,31 @@ public struct Ingestor: Sendable {
     }
 
     private func ingest(_ incoming: IncomingEntry, _ state: inout Input, _ output: inout Output) -> Stored {
+        // The hash chain first: an entry that does not follow the stored one
+        // was modified, replaced or forged at the terminal.
+        let tip = state.chainTip
+        // The chain continues from what the terminal recorded, so the honest
+        // successor of an edited entry still follows.
+        state.chainTip = .hash(incoming.recordedHash ?? incoming.receivedHash)
+        if let recorded = incoming.recordedHash, recorded != incoming.receivedHash {
+            return Stored(
+                incoming: incoming, entry: try? incoming.decoded.get(),
+                quarantineReason: "seq \(incoming.seq) was modified after the terminal recorded it (its content does not match its recorded hash)",
+                customer: nil, redact: false
+            )
+        }
+        let expected: String? = switch tip {
+        case .start?: nil
+        case .hash(let hash)?: hash
+        case nil: incoming.previousHash
+        }
+        if incoming.previousHash != expected {
+            return Stored(
+                incoming: incoming, entry: try? incoming.decoded.get(),
+                quarantineReason: "hash chain broken at seq \(incoming.seq): it does not follow the entry stored before it (a modified or replaced journal at the terminal)",
+                customer: nil, redact: false
+            )
+        }
         let entry: JournalEntry
         switch incoming.decoded {
         case .failure(let problem):

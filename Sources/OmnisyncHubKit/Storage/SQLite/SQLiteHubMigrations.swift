@@ -132,6 +132,11 @@ enum SQLiteHubMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("v3: journal hash chain") { db in
+            // The hash of each entry as received (before any clamping or
+            // redaction), which the terminal's next entry must link to.
+            try db.execute(sql: "ALTER TABLE entries ADD COLUMN hash TEXT")
+        }
         return migrator
     }
 }

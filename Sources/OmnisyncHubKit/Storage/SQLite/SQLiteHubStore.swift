@@ -77,10 +77,15 @@ public struct SQLiteHubStore: HubStore {
                 acknowledgedSeq: acknowledged,
                 storedIDs: try Self.storedIDs(db, terminal: terminal.id, seqs: PushPlan.resentSeqs(in: batch, acknowledgedSeq: acknowledged))
             )
-            let input = try Self.ingestInput(
+            var input = try Self.ingestInput(
                 db, for: plan.accepted, terminal: terminal, lastClamped: (current["last_clamped"] as String?).flatMap(HLCTimestamp.init),
                 receivedAt: contact.receivedAt
             )
+            if acknowledged == 0 {
+                input.chainTip = .start
+            } else if let tip = try String.fetchOne(db, sql: "SELECT hash FROM entries WHERE terminal = ? AND seq = ?", arguments: [terminal.id.rawValue, acknowledged]) {
+                input.chainTip = .hash(tip)
+            }
             let output = Ingestor().ingest(plan.accepted, input)
             try Self.write(output, terminal: terminal, receivedAt: contact.receivedAt, in: db)
             erasedSomeone = !output.erased.isEmpty
@@ -280,12 +285,25 @@ public struct SQLiteHubStore: HubStore {
                 let id = try TerminalID(validating: row["terminal"])
                 let seq: Int64 = row["seq"]
                 guard let record = try Self.terminal(db, id: id),
-                    let body = try Data.fetchOne(db, sql: "SELECT body FROM entries WHERE terminal = ? AND seq = ?", arguments: [id.rawValue, seq])
+                    let storedRow = try Row.fetchOne(db, sql: "SELECT body, hash FROM entries WHERE terminal = ? AND seq = ?", arguments: [id.rawValue, seq])
                 else { continue }
-                let incoming = try WireCoding.decode(IncomingEntry.self, from: body)
+                var incoming = try WireCoding.decode(IncomingEntry.self, from: storedRow["body"] as Data)
+                if !accept {
+                    // Re-check the content against what the terminal recorded.
+                    incoming.recordedHash = storedRow["hash"]
+                }
                 let lastClamped = try String.fetchOne(db, sql: "SELECT last_clamped FROM terminals WHERE id = ?", arguments: [id.rawValue]).flatMap(HLCTimestamp.init)
                 var input = try Self.ingestInput(db, for: [incoming], terminal: record, lastClamped: lastClamped, receivedAt: at)
                 input.acceptPolicyExceptions = accept
+                if !accept {
+                    // A broken hash chain is re-checked: applying such an entry
+                    // takes an operator's explicit --accept.
+                    if seq == 1 {
+                        input.chainTip = .start
+                    } else if let tip = try String.fetchOne(db, sql: "SELECT hash FROM entries WHERE terminal = ? AND seq = ?", arguments: [id.rawValue, seq - 1]) {
+                        input.chainTip = .hash(tip)
+                    }
+                }
                 let output = Ingestor().ingest([incoming], input)
                 let stored = output.stored[0]
                 if let reason = stored.quarantineReason {
@@ -419,13 +437,14 @@ public struct SQLiteHubStore: HubStore {
             let body = try body(of: stored)
             try db.execute(
                 sql: """
-                    INSERT INTO entries (terminal, seq, id, kind, customer, recorded_at_ms, received_at_ms, status, body)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO entries (terminal, seq, id, kind, customer, recorded_at_ms, received_at_ms, status, body, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     terminal.id.rawValue, stored.incoming.seq, stored.incoming.storedID, stored.entry?.event.kind.rawValue,
                     stored.customer?.rawValue, stored.entry?.recordedAt.millis, receivedAt.millis,
                     stored.quarantineReason == nil ? "applied" : "quarantined", body,
+                    stored.incoming.recordedHash ?? stored.incoming.receivedHash,
                 ]
             )
             if let reason = stored.quarantineReason {
