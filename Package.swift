@@ -185,6 +185,7 @@ let package = Package(
                 "OmnisyncHubKit",
                 "OmnisyncCore",
                 "OmnisyncTestSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -203,6 +204,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // To seed a large backlog in one transaction.
                 "OmnisyncAgentKit",
+                // To make a client certificate from a CA the hub does not trust.
+                "OmnisyncHubKit",
                 // Depending on the executables makes `swift test` build them.
                 "omnisync-agent",
                 "omnisync-hub",

@@ -32,13 +32,22 @@ public struct Agent: Sendable {
         public var token: String
         /// PEM file of the CA the hub's certificate must chain to; copied into the data dir.
         public var caFile: String?
+        /// PEM client certificate and key for hubs that require mutual TLS;
+        /// both or neither, copied into the data dir (the key owner-only).
+        public var clientCertificateFile: String?
+        public var clientKeyFile: String?
 
-        public init(hub: String, terminal: TerminalID, store: StoreID, token: String, caFile: String?) {
+        public init(
+            hub: String, terminal: TerminalID, store: StoreID, token: String, caFile: String?,
+            clientCertificateFile: String? = nil, clientKeyFile: String? = nil
+        ) {
             self.hub = hub
             self.terminal = terminal
             self.store = store
             self.token = token
             self.caFile = caFile
+            self.clientCertificateFile = clientCertificateFile
+            self.clientKeyFile = clientKeyFile
         }
     }
 
@@ -61,6 +70,7 @@ public struct Agent: Sendable {
             }
             caPEM = data
         }
+        let clientCredential = try Self.readClientCredential(settings)
         try directory.create()
         let database: DatabasePool
         do {
@@ -108,7 +118,34 @@ public struct Agent: Sendable {
         } else {
             try? FileManager.default.removeItem(atPath: directory.pinnedCAPath)
         }
+        if let clientCredential {
+            try directory.writeFile(directory.clientKeyPath, clientCredential.key, permissions: 0o600)
+            try directory.writeFile(directory.clientCertificatePath, clientCredential.certificate, permissions: 0o644)
+        } else {
+            try? FileManager.default.removeItem(atPath: directory.clientCertificatePath)
+            try? FileManager.default.removeItem(atPath: directory.clientKeyPath)
+        }
         return Agent(directory: directory, database: database)
+    }
+
+    /// Reads and sanity-checks the client certificate and key named in `settings`.
+    private static func readClientCredential(_ settings: Settings) throws(AgentError) -> (certificate: Data, key: Data)? {
+        switch (settings.clientCertificateFile, settings.clientKeyFile) {
+        case (nil, nil):
+            return nil
+        case (let certificateFile?, let keyFile?):
+            guard let certificate = FileManager.default.contents(atPath: certificateFile),
+                String(decoding: certificate, as: UTF8.self).contains("BEGIN CERTIFICATE")
+            else {
+                throw AgentError(.invalidInput, "--client-cert \(certificateFile) is not a readable PEM certificate")
+            }
+            guard let key = FileManager.default.contents(atPath: keyFile), String(decoding: key, as: UTF8.self).contains("PRIVATE KEY-----") else {
+                throw AgentError(.invalidInput, "--client-key \(keyFile) is not a readable PEM private key")
+            }
+            return (certificate, key)
+        default:
+            throw AgentError(.invalidInput, "--client-cert and --client-key go together")
+        }
     }
 
     /// Records an entry durably and returns its id and sequence number.
@@ -138,6 +175,10 @@ public struct Agent: Sendable {
         let state = try read { db in try AgentStateRow.fetch(db) }
         var options = options
         options.caFile = state.pinnedCA ? directory.pinnedCAPath : nil
+        if FileManager.default.fileExists(atPath: directory.clientCertificatePath) {
+            options.clientCertificateFile = directory.clientCertificatePath
+            options.clientKeyFile = directory.clientKeyPath
+        }
         let token = try directory.readToken()
         do {
             return try HubClient(hub: state.hub, token: token, options: options)
@@ -147,11 +188,16 @@ public struct Agent: Sendable {
     }
 
     /// Runs one sync round (waiting for any round already running in another process).
-    public func sync(transport: (any HubTransport)? = nil, progress: (SyncProgress) -> Void = { _ in }) async throws(AgentError) -> SyncReport {
+    ///
+    /// `options` sets the time limits of each request; the CA and client
+    /// certificate always come from the data dir.
+    public func sync(
+        transport: (any HubTransport)? = nil, options: CurlHTTPClient.Options = .init(), progress: (SyncProgress) -> Void = { _ in }
+    ) async throws(AgentError) -> SyncReport {
         let lock = try SyncLock(path: directory.syncLockPath)
         defer { _ = lock }
         let hub: any HubTransport
-        if let transport { hub = transport } else { hub = try makeTransport() }
+        if let transport { hub = transport } else { hub = try makeTransport(options: options) }
         let engine = SyncEngine(database: database, directoryPath: directory.path, transport: hub)
         return try await engine.run(progress: progress)
     }

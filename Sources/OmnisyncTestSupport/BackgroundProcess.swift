@@ -29,7 +29,8 @@ public final class BackgroundProcess: Sendable {
         var exitWaiters: [CheckedContinuation<Int32, Never>] = []
     }
 
-    public init(_ executable: URL, _ arguments: [String], logPath: String) throws {
+    /// Starts `executable`; `environment` is added to this process's own.
+    public init(_ executable: URL, _ arguments: [String], logPath: String, environment: [String: String] = [:]) throws {
         self.logPath = logPath
         if !FileManager.default.fileExists(atPath: logPath), !FileManager.default.createFile(atPath: logPath, contents: nil) {
             throw TestSupportError("cannot create \(logPath)")
@@ -39,6 +40,9 @@ public final class BackgroundProcess: Sendable {
         process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+        }
         process.standardInput = FileHandle.nullDevice
         state = Mutex(State())
 
@@ -58,6 +62,14 @@ public final class BackgroundProcess: Sendable {
             self?.exited(finished.terminationStatus)
         }
         try process.run()
+    }
+
+    /// A test that fails half-way drops its processes without stopping them;
+    /// they must not outlive it, holding ports and data dirs.
+    deinit {
+        if process.isRunning {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+        }
     }
 
     public var processIdentifier: Int32 { process.processIdentifier }

@@ -9,11 +9,16 @@ import Glibc
 ///
 /// Each accepted connection draws one fault: pass it through, delay every
 /// chunk, cut it after some bytes of the request (mid-body), cut it after some
-/// bytes of the response (the hub has acted but its answer never arrives), or
-/// close it at once. TLS flows through untouched, so cuts land mid-record.
+/// bytes of the response (the hub has acted but its answer never arrives),
+/// close it at once, or stall (accept, swallow everything, never answer: a
+/// black hole only a time limit gets out of). TLS flows through untouched, so
+/// cuts land mid-record.
 public final class FaultProxy: Sendable {
     public enum Fault: String, CaseIterable, Sendable {
-        case none, delay, cutRequest, cutResponse, refuse
+        case none, delay, cutRequest, cutResponse, refuse, stall
+
+        /// The faults a request survives by retrying, drawn by default.
+        public static let transient: [Fault] = [.none, .delay, .cutRequest, .cutResponse, .refuse]
     }
 
     public let port: Int
@@ -28,7 +33,7 @@ public final class FaultProxy: Sendable {
 
     /// Starts forwarding to `127.0.0.1:upstreamPort`, drawing each connection's
     /// fault from `faults` (repeat a fault to make it likelier).
-    public init(upstreamPort: Int, faults: [Fault] = Fault.allCases) throws {
+    public init(upstreamPort: Int, faults: [Fault] = Fault.transient) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw TestSupportError("socket: \(String(cString: strerror(errno)))") }
         var yes: Int32 = 1
@@ -51,6 +56,7 @@ public final class FaultProxy: Sendable {
         self.port = Int(UInt16(bigEndian: address.sin_port))
         self.listener = listener
         self.state = Mutex(State(faults: faults))
+        BrokenPipes.ignore()
         let thread = Thread { [self] in self.acceptLoop(upstreamPort: upstreamPort) }
         thread.start()
     }
@@ -76,6 +82,10 @@ public final class FaultProxy: Sendable {
             }
             if fault == .refuse {
                 close(client)
+                continue
+            }
+            if fault == .stall {
+                Thread { Self.swallow(client) }.start()
                 continue
             }
             let server = Self.connect(port: upstreamPort)
@@ -110,6 +120,13 @@ public final class FaultProxy: Sendable {
         return descriptor
     }
 
+    /// Reads and discards until the client gives up and closes.
+    private static func swallow(_ client: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 16 << 10)
+        while read(client, &buffer, buffer.count) > 0 {}
+        close(client)
+    }
+
     /// Copies bytes one way until either side closes or `limit` bytes have
     /// passed; then closes both directions, as a pulled cable would.
     private static func pump(from source: Int32, to destination: Int32, limit: Int, delay: Bool) {
@@ -122,7 +139,7 @@ public final class FaultProxy: Sendable {
             let allowed = min(count, limit - forwarded)
             var written = 0
             while written < allowed {
-                let result = buffer.withUnsafeBytes { write(destination, $0.baseAddress! + written, allowed - written) }
+                let result = buffer.withUnsafeBytes { send(destination, $0.baseAddress! + written, allowed - written, Int32(MSG_NOSIGNAL)) }
                 if result <= 0 { break }
                 written += result
             }

@@ -24,11 +24,14 @@ public final class HubProcess: Sendable {
     }
 
     /// Starts the hub; port 0 picks a free port.
-    public static func start(dataDirectory: String, port: Int = 0, extraArguments: [String] = []) async throws -> HubProcess {
+    public static func start(
+        dataDirectory: String, port: Int = 0, extraArguments: [String] = [], environment: [String: String] = [:]
+    ) async throws -> HubProcess {
         let process = try BackgroundProcess(
             try Executables.url("omnisync-hub"),
             ["serve", "--data-dir", dataDirectory, "--listen", "127.0.0.1:\(port)"] + extraArguments,
-            logPath: dataDirectory + "-hub.log"
+            logPath: dataDirectory + "-hub.log",
+            environment: environment
         )
         let line = try await process.waitForLine(containing: "listening on ")
         guard let listening = line.split(separator: ":").last.flatMap({ Int($0) }) else {

@@ -49,7 +49,10 @@ public enum ProcessRunner {
                 continuation.resume(throwing: error)
                 return
             }
-            if let stdin { input.fileHandleForWriting.write(stdin) }
+            // A process may exit without reading its input (a usage error):
+            // that is its answer, not the harness's failure.
+            BrokenPipes.ignore()
+            if let stdin { try? input.fileHandleForWriting.write(contentsOf: stdin) }
             try? input.fileHandleForWriting.close()
         }
         return ProcessResult(

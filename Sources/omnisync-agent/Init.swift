@@ -21,6 +21,19 @@ struct Init: AsyncParsableCommand {
         "PEM CA the hub's certificate must chain to (e.g. the hub's DIR/tls/ca.pem); default: system CAs.",
         valueName: "PEM"))
     var caFile: String?
+    @Option(name: .customLong("client-cert"), help: ArgumentHelp(
+        "PEM client certificate for a hub that requires one (`omnisync-hub certificates issue`); copied into the data dir.",
+        valueName: "PEM"))
+    var clientCertificate: String?
+    @Option(name: .customLong("client-key"), help: ArgumentHelp(
+        "PEM private key of --client-cert; copied owner-only into the data dir.", valueName: "PEM"))
+    var clientKey: String?
+
+    func validate() throws {
+        guard (clientCertificate == nil) == (clientKey == nil) else {
+            throw ValidationError("--client-cert and --client-key go together")
+        }
+    }
 
     func run() async throws {
         try await reportingFailures(program: "omnisync-agent") {
@@ -29,11 +42,13 @@ struct Init: AsyncParsableCommand {
                 terminal: try TerminalID(validating: terminal),
                 store: try StoreID(validating: store),
                 token: token,
-                caFile: caFile
+                caFile: caFile,
+                clientCertificateFile: clientCertificate,
+                clientKeyFile: clientKey
             )
             let initialised = try Agent.initialize(agent.directory, settings: settings)
             print("terminal \(settings.terminal) (store \(settings.store)) initialised in \(initialised.directory.path)")
-            print("hub \(settings.hub)\(caFile == nil ? "" : ", certificate pinned to the given CA")")
+            print("hub \(settings.hub)\(caFile == nil ? "" : ", certificate pinned to the given CA")\(clientCertificate == nil ? "" : ", client certificate installed")")
         }
     }
 }

@@ -11,6 +11,7 @@ struct Run: AsyncParsableCommand {
     )
 
     @OptionGroup var agent: AgentOptions
+    @OptionGroup var timeouts: TimeoutOptions
     @Option(help: ArgumentHelp("Seconds between sync rounds while the hub answers.", valueName: "SECONDS"))
     var interval: Int = 15
 
@@ -27,7 +28,7 @@ struct Run: AsyncParsableCommand {
             logger.info("agent started", metadata: [
                 "terminal": "\(status.terminal)", "hub": "\(status.hub)", "pending": "\(status.pending)",
             ])
-            try await AgentDaemon.run(agent: opened, interval: .seconds(interval), logger: logger)
+            try await AgentDaemon.run(agent: opened, interval: .seconds(interval), transport: timeouts.transport, logger: logger)
         }
     }
 }

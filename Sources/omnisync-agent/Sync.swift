@@ -9,6 +9,7 @@ struct Sync: AsyncParsableCommand {
     )
 
     @OptionGroup var agent: AgentOptions
+    @OptionGroup var timeouts: TimeoutOptions
     @Flag(help: "Print the round's report as JSON.") var json = false
 
     func run() async throws {
@@ -16,7 +17,7 @@ struct Sync: AsyncParsableCommand {
             let opened = try agent.open()
             let report: SyncReport
             do {
-                report = try await opened.sync { progress in
+                report = try await opened.sync(options: timeouts.transport) { progress in
                     switch progress {
                     case .pushed(let acknowledged, let total):
                         Output.progress("pushing: \(acknowledged)/\(total) entries acknowledged")

@@ -30,12 +30,27 @@ struct Serve: AsyncParsableCommand {
         valueName: "NAME"))
     var tlsHostnames: [String] = []
 
+    @Option(name: .customLong("client-ca"), help: ArgumentHelp(
+        "Require client certificates (mutual TLS) chaining to this PEM CA; each must name its terminal (common name = terminal id).",
+        valueName: "FILE"))
+    var clientCA: String?
+
+    @Flag(name: .customLong("require-client-certificate"), help: ArgumentHelp(
+        "Require client certificates from the development CA (DIR/tls/ca.pem); issue them with `omnisync-hub certificates issue TERMINAL`."))
+    var requireClientCertificate = false
+
     @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP, only behind a proxy that terminates TLS.")
     var insecureHTTP = false
 
     func validate() throws {
         guard (tlsCertificate == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        guard !(insecureHTTP && (clientCA != nil || requireClientCertificate)) else {
+            throw ValidationError("client certificates need TLS: drop --insecure-http, or let the TLS-terminating proxy check them")
+        }
+        guard !(requireClientCertificate && tlsCertificate != nil && clientCA == nil) else {
+            throw ValidationError("with --tls-cert, name the CA that signs client certificates with --client-ca FILE")
         }
         guard ListenAddress(listen) != nil else {
             throw ValidationError("--listen must be HOST:PORT, e.g. 0.0.0.0:8443 (got '\(listen)')")
@@ -53,6 +68,7 @@ struct Serve: AsyncParsableCommand {
             let adminToken = try AdminToken.loadOrCreate(directory)
             let tls = try insecureHTTP ? nil : HubTLS.serverConfiguration(
                 tlsCertificate.map { .files(certificateChain: $0, privateKey: tlsKey!) } ?? .development(extraHostnames: tlsHostnames),
+                clientCA: clientCA ?? (requireClientCertificate ? directory.caCertificatePath : nil),
                 directory: directory
             )
             let scheme = tls == nil ? "http" : "https"

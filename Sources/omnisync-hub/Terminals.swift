@@ -7,7 +7,7 @@ import OmnisyncHubKit
 struct Terminals: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Register, list and revoke terminals.",
-        subcommands: [Add.self, List.self, Revoke.self]
+        subcommands: [Add.self, List.self, RotateToken.self, Revoke.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -75,6 +75,35 @@ struct Terminals: AsyncParsableCommand {
             try await reportingFailures(program: "omnisync-hub") {
                 let record = try await hub.openStore().revokeTerminal(try TerminalID(validating: terminal), at: Date())
                 print("terminal \(record.id) revoked; its token is refused from now on")
+            }
+        }
+    }
+
+    struct RotateToken: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-token",
+            abstract: "Give a terminal a new token (shown once); the old one is refused from now on.",
+            discussion: """
+                The terminal keeps its id, sequence and entries. On the device, run `omnisync-agent init` again with \
+                the same --hub and --terminal and the new --token: pending entries are kept and sync resumes.
+                """
+        )
+
+        @OptionGroup var hub: HubOptions
+        @Argument(help: "The terminal's id.") var terminal: String
+        @Flag(help: "Print { terminal, store, token } as JSON.") var json = false
+
+        func run() async throws {
+            try await reportingFailures(program: "omnisync-hub") {
+                let token = TerminalToken.generate()
+                let record = try await hub.openStore().rotateToken(try TerminalID(validating: terminal), tokenHash: TerminalToken.hash(token))
+                if json {
+                    try Output.json(["terminal": record.id.rawValue, "store": record.store.rawValue, "token": token])
+                } else {
+                    print("terminal \(record.id) has a new token; the old one is refused from now on")
+                    print("token: \(token)")
+                    print("The token is shown only this once; give it to `omnisync-agent init --token` on the device.")
+                }
             }
         }
     }

@@ -6,6 +6,8 @@ import Testing
 struct CommandLine {
     let hubExecutable: URL
     let agentExecutable: URL
+    /// Added to every command's environment (e.g. `OMNISYNC_LOG_LEVEL`).
+    var environment: [String: String] = [:]
 
     init() throws {
         hubExecutable = try Executables.url("omnisync-hub")
@@ -13,11 +15,15 @@ struct CommandLine {
     }
 
     func hub(_ arguments: String...) async throws -> ProcessResult {
-        try await ProcessRunner.run(hubExecutable, arguments)
+        try await hub(arguments)
+    }
+
+    func hub(_ arguments: [String]) async throws -> ProcessResult {
+        try await ProcessRunner.run(hubExecutable, arguments, environment: environment)
     }
 
     func agent(_ arguments: [String], stdin: String? = nil) async throws -> ProcessResult {
-        try await ProcessRunner.run(agentExecutable, arguments, stdin: stdin.map { Data($0.utf8) })
+        try await ProcessRunner.run(agentExecutable, arguments, stdin: stdin.map { Data($0.utf8) }, environment: environment)
     }
 
     /// Runs a command that must succeed and returns its standard output as JSON.

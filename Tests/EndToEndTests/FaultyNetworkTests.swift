@@ -60,4 +60,40 @@ import Testing
         #expect(ids == acknowledged, "the hub's entries differ from those recorded, in order, once each")
         #expect(points == Int64(acknowledged.count), "points were doubled or lost")
     }
+
+    /// A hub (or a middlebox) that accepts the connection and never answers
+    /// cannot hold a sync: the connect limit and the whole-request limit each
+    /// end it, as "hub unreachable", and the entry waits for the next round.
+    @Test func aBlackHoleIsEndedByTheConnectAndTheRequestTimeLimits() async throws {
+        let scratch = try TemporaryDirectory("e2e-blackhole")
+        defer { scratch.remove() }
+        let cli = try CommandLine()
+        let hub = try await HubProcess.start(dataDirectory: scratch.appending("hub"))
+        let proxy = try FaultProxy(upstreamPort: hub.port, faults: [.stall])
+        defer { proxy.stop() }
+        let token = try await cli.register("T-1", store: "S-1", hubDirectory: hub.dataDirectory)
+        let agent = AgentCLI(commandLine: cli, dataDirectory: scratch.appending("agent"))
+        let initialised = try await agent.run(
+            "init", "--hub", "https://127.0.0.1:\(proxy.port)", "--terminal", "T-1", "--store", "S-1", "--token", token, "--ca-file", hub.caFile
+        )
+        #expect(initialised.status == 0)
+        _ = try await agent.record("scan", #"{"card":"55556666"}"#)
+
+        // The TLS handshake never completes: the connect limit ends it...
+        let connect = try await agent.run("sync", "--connect-timeout", "1", "--request-timeout", "600")
+        #expect(connect.status == 3, "\(connect.stderr)")
+        #expect(connect.stderr.contains("hub unreachable: no answer within the time limit"), "\(connect.stderr)")
+        // ...and the whole-request limit ends it even when connecting may take longer.
+        let total = try await agent.run("sync", "--connect-timeout", "600", "--request-timeout", "1")
+        #expect(total.status == 3, "\(total.stderr)")
+        #expect(total.stderr.contains("hub unreachable: no answer within the time limit"), "\(total.stderr)")
+        #expect(proxy.drawn[.stall] == 2)
+        let status = try await agent.status()
+        #expect(status["pending"] as? Int == 1)
+        #expect((status["lastError"] as? String)?.contains("no answer within the time limit") == true)
+
+        let zero = try await agent.run("sync", "--request-timeout", "0")
+        #expect(zero.status == 2 && zero.stderr.contains("--request-timeout must be from 1 to 3600 seconds"), "\(zero.stderr)")
+        await hub.stop()
+    }
 }

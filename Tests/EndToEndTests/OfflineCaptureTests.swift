@@ -128,4 +128,33 @@ import Testing
         #expect((status["lastError"] as? String)?.contains("token revoked") == true)
         await hub.stop()
     }
+
+    @Test func aRotatedTokenReplacesTheOldOneAndKeepsTheTerminalsEntries() async throws {
+        let scratch = try TemporaryDirectory("e2e-rotate")
+        defer { scratch.remove() }
+        let cli = try CommandLine()
+        let (hub, agent) = try await cli.hubWithOneTerminal(in: scratch)
+        _ = try await agent.record("scan", #"{"card":"12345678"}"#)
+        #expect(try await agent.run("sync").status == 0)
+        _ = try await agent.record("scan", #"{"card":"12345678"}"#)
+
+        let rotated = try cli.json(try await cli.hub("terminals", "rotate-token", "T-1", "--data-dir", hub.dataDirectory, "--json"))
+        let newToken = try #require(rotated["token"] as? String)
+        let stale = try await agent.run("sync")
+        #expect(stale.status == 1)
+        #expect(stale.stderr.contains("token rejected by the hub"), "\(stale.stderr)")
+
+        // Re-running init with the new token keeps the pending entry and the sequence.
+        try await agent.initialise(hub: hub, terminal: "T-1", store: "S-1", token: newToken)
+        #expect(try await agent.status()["pending"] as? Int == 1)
+        #expect(try await agent.run("sync").status == 0)
+        let status = try await agent.status()
+        #expect(status["pending"] as? Int == 0 && status["acknowledgedSeq"] as? Int == 2)
+
+        // Revocation is final: no new token for a revoked terminal.
+        #expect(try await cli.hub("terminals", "revoke", "T-1", "--data-dir", hub.dataDirectory).status == 0)
+        let refused = try await cli.hub("terminals", "rotate-token", "T-1", "--data-dir", hub.dataDirectory)
+        #expect(refused.status == 1 && refused.stderr.contains("revoked and stays so"), "\(refused.stderr)")
+        await hub.stop()
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import NIOFoundationCompat
 import OmnisyncCore
@@ -43,7 +44,10 @@ struct HubFixture {
 
     /// Runs `body` with a client bound to the hub's router.
     func test<Value>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        let app = Application(router: HubRouter.make(store: store, adminToken: adminToken))
+        // Access lines of hundreds of in-process requests would bury test output.
+        var logger = Logger(label: "hub-fixture")
+        logger.logLevel = .warning
+        let app = Application(router: HubRouter.make(store: store, adminToken: adminToken), logger: logger)
         return try await app.test(.router, body)
     }
 }

@@ -218,8 +218,8 @@ import Testing
         let (found, missing, pulled) = try await hub.test { client in
             _ = try await client.push(batch, token: paris)
             return (
-                try await client.send(.get, "/v1/customers/by-card/12341234", token: lyon),
-                try await client.send(.get, "/v1/customers/by-card/00000000", token: lyon),
+                try await client.send(.post, "/v1/customers/lookup", token: lyon, body: Data(#"{"card":"12341234"}"#.utf8)),
+                try await client.send(.post, "/v1/customers/lookup", token: lyon, body: Data(#"{"card":"00000000"}"#.utf8)),
                 try await pull(client, token: lyon)
             )
         }

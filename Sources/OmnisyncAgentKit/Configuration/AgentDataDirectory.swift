@@ -6,6 +6,8 @@ import OmnisyncStorage
 /// - `journal.sqlite` (+ `-wal`, `-shm`): journal, local profiles, sync state;
 /// - `token`: the terminal's hub token, owner-only;
 /// - `hub-ca.pem`: the CA the hub's certificate must chain to, when pinned;
+/// - `client-cert.pem`, `client-key.pem` (owner-only): the terminal's
+///   certificate for hubs that require mutual TLS, when given to `init`;
 /// - `sync.lock`: serialises sync rounds between `run` and `sync`.
 ///
 /// The directory is created owner-only (0700): it holds personal data and a
@@ -34,6 +36,8 @@ public struct AgentDataDirectory: Sendable, Hashable {
     public var tokenPath: String { path + "/token" }
     public var pinnedCAPath: String { path + "/hub-ca.pem" }
     public var syncLockPath: String { path + "/sync.lock" }
+    public var clientCertificatePath: String { path + "/client-cert.pem" }
+    public var clientKeyPath: String { path + "/client-key.pem" }
 
     /// True when `init` has run here (the database exists).
     public var isInitialized: Bool { FileManager.default.fileExists(atPath: databasePath) }

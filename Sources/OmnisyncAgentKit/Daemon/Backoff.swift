@@ -1,9 +1,10 @@
-/// Exponential backoff with full jitter, capped.
+/// Exponential backoff with jitter, capped.
 ///
 /// After a failed sync the daemon waits `base * 2^(failures-1)`, capped at
-/// `cap`, scaled by a random factor in [0.5, 1]: a store whose terminals all
-/// lost the network at once does not hammer the hub in lockstep when it
-/// returns.
+/// `cap`, scaled by a random factor in [0.5, 1] ("equal jitter"): a store
+/// whose terminals all lost the network at once does not hammer the hub in
+/// lockstep when it returns, and no wait is shorter than half its step, so a
+/// long outage never degenerates into rapid retries.
 public struct Backoff: Sendable, Equatable {
     public var base: Duration
     public var cap: Duration

@@ -11,11 +11,13 @@ public struct SyncLoopService: Service {
     private let agent: Agent
     private let interval: Duration
     private let backoff: Backoff
+    private let transport: CurlHTTPClient.Options
     private let logger: Logger
 
-    public init(agent: Agent, interval: Duration, backoff: Backoff = Backoff(), logger: Logger) {
+    public init(agent: Agent, interval: Duration, backoff: Backoff = Backoff(), transport: CurlHTTPClient.Options = .init(), logger: Logger) {
         self.agent = agent
         self.interval = interval
+        self.transport = transport
         self.backoff = backoff
         self.logger = logger
     }
@@ -25,7 +27,7 @@ public struct SyncLoopService: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let wait: Duration
             do {
-                let report = try await agent.sync()
+                let report = try await agent.sync(options: transport)
                 failures = 0
                 wait = interval
                 if report.pushed > 0 || report.pulled > 0 {

@@ -160,6 +160,10 @@ struct SyncEngine {
         switch error {
         case .unreachable, .untrustedCertificate, .tlsHandshakeFailed:
             return AgentError(.hubUnreachable, error.description)
+        case .clientCertificateRefused:
+            return AgentError(.hubRejected, error.description)
+        case .clientCertificateUnusable:
+            return AgentError(.storage, error.description)
         case .rejected(let status, let code, let message):
             switch (status, code) {
             case (401, "terminal_revoked"):

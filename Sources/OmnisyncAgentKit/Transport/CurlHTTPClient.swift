@@ -23,6 +23,10 @@ public final class CurlHTTPClient: @unchecked Sendable {
         /// PEM file of the CA the server's certificate must chain to; nil uses
         /// the system's trust store.
         public var caFile: String?
+        /// PEM client certificate and its key, presented when the hub asks
+        /// (mutual TLS); nil presents none.
+        public var clientCertificateFile: String?
+        public var clientKeyFile: String?
         /// Limit on establishing the TCP and TLS connection.
         public var connectTimeout: Duration
         /// Limit on the whole request, from start to the last response byte.
@@ -30,8 +34,13 @@ public final class CurlHTTPClient: @unchecked Sendable {
         /// Responses larger than this are refused rather than buffered.
         public var maxResponseBytes: Int
 
-        public init(caFile: String? = nil, connectTimeout: Duration = .seconds(10), totalTimeout: Duration = .seconds(60), maxResponseBytes: Int = 64 << 20) {
+        public init(
+            caFile: String? = nil, clientCertificateFile: String? = nil, clientKeyFile: String? = nil,
+            connectTimeout: Duration = .seconds(10), totalTimeout: Duration = .seconds(60), maxResponseBytes: Int = 64 << 20
+        ) {
             self.caFile = caFile
+            self.clientCertificateFile = clientCertificateFile
+            self.clientKeyFile = clientKeyFile
             self.connectTimeout = connectTimeout
             self.totalTimeout = totalTimeout
             self.maxResponseBytes = maxResponseBytes
@@ -103,6 +112,12 @@ public final class CurlHTTPClient: @unchecked Sendable {
                 // Only the pinned CA: ignore the system's directory of CAs.
                 set(omnisync_curl_setopt_pointer(handle, CURLOPT_CAPATH, nil))
             }
+            if let certificate = options.clientCertificateFile, let key = options.clientKeyFile {
+                set(omnisync_curl_setopt_string(handle, CURLOPT_SSLCERTTYPE, "PEM"))
+                set(omnisync_curl_setopt_string(handle, CURLOPT_SSLCERT, certificate))
+                set(omnisync_curl_setopt_string(handle, CURLOPT_SSLKEYTYPE, "PEM"))
+                set(omnisync_curl_setopt_string(handle, CURLOPT_SSLKEY, key))
+            }
             set(omnisync_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, ""))
             set(omnisync_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList))
             set(omnisync_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorPointer.baseAddress))
@@ -140,16 +155,33 @@ public final class CurlHTTPClient: @unchecked Sendable {
         ["SSL_ERROR_SYSCALL", "Connection reset", "unexpected eof", "Broken pipe"].contains { detail.localizedCaseInsensitiveContains($0) }
     }
 
+    /// TLS alerts by which a hub refuses the client's certificate (or its
+    /// absence): "certificate required" (TLS 1.3), "bad certificate",
+    /// "unknown ca", "certificate expired", "certificate revoked".
+    static func isClientCertificateRefusal(_ detail: String) -> Bool {
+        ["alert certificate required", "alert bad certificate", "alert unknown ca", "alert certificate expired", "alert certificate revoked"]
+            .contains { detail.localizedCaseInsensitiveContains($0) }
+    }
+
     /// Sorts libcurl's failures into what a support engineer needs to know.
     static func classify(_ code: CURLcode, detail: String) -> TransportError {
+        // The hub's alert can surface at the handshake or at the first read
+        // (TLS 1.3 checks the client's certificate after the client is done).
+        if isClientCertificateRefusal(detail) {
+            return .clientCertificateRefused(detail)
+        }
         switch code {
-        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_SSL_ISSUER_ERROR:
-            .untrustedCertificate(detail)
+        case CURLE_OPERATION_TIMEDOUT:
+            return .unreachable("no answer within the time limit (\(detail))")
+        case CURLE_SSL_CERTPROBLEM:
+            return .clientCertificateUnusable(detail)
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR:
+            return .untrustedCertificate(detail)
         case CURLE_SSL_CONNECT_ERROR:
             // A connection dropped mid-handshake is the network, not the certificate.
-            isConnectionDrop(detail) ? .unreachable("connection cut during the TLS handshake (\(detail))") : .tlsHandshakeFailed(detail)
+            return isConnectionDrop(detail) ? .unreachable("connection cut during the TLS handshake (\(detail))") : .tlsHandshakeFailed(detail)
         default:
-            .unreachable(detail)
+            return .unreachable(detail)
         }
     }
 }

@@ -44,8 +44,14 @@ public struct HubClient: HubTransport {
     }
 
     public func lookUp(card: CardNumber) async throws(TransportError) -> ProfileState? {
+        let body: Data
         do {
-            return try await send("GET", "/v1/customers/by-card/\(card.rawValue)", body: nil, as: ProfileState.self)
+            body = try WireCoding.encode(CardLookupRequest(card: card))
+        } catch {
+            throw .invalidResponse("cannot encode the card lookup: \(error)")
+        }
+        do {
+            return try await send("POST", "/v1/customers/lookup", body: body, as: ProfileState.self)
         } catch .rejected(404, _, _) {
             return nil
         }

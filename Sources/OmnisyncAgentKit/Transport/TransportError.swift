@@ -8,6 +8,11 @@ public enum TransportError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The TLS handshake failed for another reason (often a certificate
     /// signed by a CA other than the pinned one, or not a TLS server).
     case tlsHandshakeFailed(String)
+    /// The hub refused this terminal's client certificate (mutual TLS): none
+    /// was presented, or it is expired, revoked or from another CA.
+    case clientCertificateRefused(String)
+    /// This terminal's own client certificate or key cannot be loaded.
+    case clientCertificateUnusable(String)
     /// The hub answered with an error status and its JSON error body.
     case rejected(status: Int, code: String, message: String)
     /// The hub answered something this agent cannot read.
@@ -18,6 +23,10 @@ public enum TransportError: Error, Equatable, Sendable, CustomStringConvertible 
         case .unreachable(let detail): "hub unreachable: \(detail)"
         case .untrustedCertificate(let detail): "hub certificate not trusted: \(detail)"
         case .tlsHandshakeFailed(let detail): "TLS handshake with the hub failed (is its certificate signed by the pinned CA?): \(detail)"
+        case .clientCertificateRefused(let detail):
+            "hub refused this terminal's client certificate (none installed, expired, or not from the CA the hub trusts; install one with `omnisync-agent init --client-cert/--client-key`): \(detail)"
+        case .clientCertificateUnusable(let detail):
+            "this terminal's client certificate cannot be used (client-cert.pem / client-key.pem in the data dir; reinstall with `omnisync-agent init --client-cert/--client-key`): \(detail)"
         case .rejected(let status, let code, let message): "hub refused the request (HTTP \(status) \(code)): \(message)"
         case .invalidResponse(let detail): "unexpected answer from the hub: \(detail)"
         }

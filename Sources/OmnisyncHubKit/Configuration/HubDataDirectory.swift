@@ -47,7 +47,7 @@ public struct HubDataDirectory: Sendable, Hashable {
     }
 
     /// Writes a file atomically with the given permissions.
-    static func write(_ contents: Data, to file: String, permissions: Int) throws(HubError) {
+    public static func write(_ contents: Data, to file: String, permissions: Int) throws(HubError) {
         do {
             try AtomicFile.write(contents, to: file, permissions: permissions)
         } catch {

@@ -9,8 +9,8 @@ import OmnisyncCore
 /// Expected errors (``HubError``, Hummingbird's own HTTP errors) pass through
 /// to be rendered by their type. Anything else is a bug or an outage: the
 /// terminal gets a JSON body that says to look at the hub's log, and the log
-/// gets the detail with the route pattern (`/v1/customers/by-card/:card`, never
-/// the card itself: paths can carry personal data).
+/// gets the detail with the route pattern (`/v1/admin/customers/:id`, never
+/// the concrete path: paths can carry identifiers).
 struct ErrorLoggingMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
 

@@ -9,22 +9,28 @@ import OmnisyncCore
 /// - `GET  /healthz`: liveness, no authentication;
 /// - `POST /v1/push`: a terminal's batch of entries (terminal token);
 /// - `GET  /v1/pull?cursor=C&limit=N`: profile changes for the terminal's store;
-/// - `GET  /v1/customers/by-card/N`: the customer holding a card, from now on
+/// - `POST /v1/customers/lookup` `{"card": N}`: the customer holding a card, from now on
 ///   also sent to the terminal's store;
 /// - `GET  /v1/admin/status`: terminals and operator counts (admin token);
 /// - `GET  /v1/admin/customers/ID[?reveal=true]`: the merged customer view.
 ///
 /// Every error is a JSON body `{"error":{"code","message"}}`.
 public enum HubRouter {
-    public static func make(store: any HubStore, adminToken: String, now: @escaping @Sendable () -> Date = Date.init) -> Router<HubRequestContext> {
+    public static func make(
+        store: any HubStore,
+        adminToken: String,
+        bindsClientCertificates: Bool = false,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
+        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ErrorLoggingMiddleware())
 
         router.get("healthz") { _, _ in
             JSONResponse(value: ["status": "ok"])
         }
 
-        let terminals = router.group("v1").add(middleware: TerminalAuthenticator(store: store))
+        let terminals = router.group("v1").add(middleware: TerminalAuthenticator(store: store, bindsClientCertificates: bindsClientCertificates))
         terminals.post("push") { request, context in
             let terminal = try context.authenticatedTerminal()
             let contact = TerminalContact(receivedAt: now(), sentAt: request.sentAt)
@@ -65,12 +71,10 @@ public enum HubRouter {
             )
             return JSONResponse(value: answer)
         }
-        terminals.get("customers/by-card/:card") { request, context in
+        terminals.post("customers/lookup") { request, context in
             let terminal = try context.authenticatedTerminal()
-            let text = try context.parameters.require("card")
-            guard let card = CardNumber(rawValue: text) else {
-                throw HubError(.malformedRequest, CardNumber.invalidValueMessage)
-            }
+            var request = request
+            let card = try await request.decodeJSON(CardLookupRequest.self, context: context).card
             guard let profile = try await store.lookUp(card: card, for: terminal, contact: TerminalContact(receivedAt: now(), sentAt: request.sentAt)) else {
                 throw HubError(.notFound, "no customer holds card \(card.masked)")
             }

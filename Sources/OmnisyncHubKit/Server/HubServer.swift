@@ -42,7 +42,9 @@ public enum HubServer {
         logger: Logger,
         onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) throws(HubError) -> some ApplicationProtocol {
-        let router = HubRouter.make(store: store, adminToken: adminToken)
+        // A hub that verifies client certificates also ties each to its terminal.
+        let bindsClientCertificates = configuration.tls.map { $0.certificateVerification != .none } ?? false
+        let router = HubRouter.make(store: store, adminToken: adminToken, bindsClientCertificates: bindsClientCertificates)
         let server: HTTPServerBuilder
         if let tls = configuration.tls {
             do {

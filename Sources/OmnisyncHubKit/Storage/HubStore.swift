@@ -20,6 +20,11 @@ public protocol HubStore: Sendable {
     /// Refuses the terminal's token from now on. Its entries stay.
     func revokeTerminal(_ id: TerminalID, at: Date) async throws(HubError) -> TerminalRecord
 
+    /// Replaces an active terminal's token: the old one is refused from now
+    /// on, the terminal keeps its id, sequence and entries. Refused for a
+    /// revoked terminal (revocation is final).
+    func rotateToken(_ id: TerminalID, tokenHash: String) async throws(HubError) -> TerminalRecord
+
     /// The terminal whose token hashes to `tokenHash`, revoked or not.
     func terminal(tokenHash: String) async throws(HubError) -> TerminalRecord?
 

@@ -83,6 +83,62 @@ public enum DevelopmentCertificateAuthority {
         }
     }
 
+    /// A client certificate and its key, in PEM.
+    public struct ClientCredential: Sendable {
+        public var certificatePEM: String
+        public var keyPEM: String
+    }
+
+    /// Signs a client certificate for mutual TLS with the development CA.
+    ///
+    /// The common name is `name`: for a terminal, its id, which the hub checks
+    /// against the terminal's token on every request. The certificate allows
+    /// client authentication only, so it cannot serve as a hub certificate.
+    public static func issueClientCertificate(
+        name: String, caCertificatePEM: String, caKeyPEM: String, validFor days: Int, now: Date = Date()
+    ) throws(HubError) -> ClientCredential {
+        do {
+            let caCertificate = try Certificate(pemEncoded: caCertificatePEM)
+            let caKey = try P256.Signing.PrivateKey(pemRepresentation: caKeyPEM)
+            let clientKey = P256.Signing.PrivateKey()
+            let subject = try DistinguishedName {
+                OrganizationName("Omnisync")
+                CommonName(name)
+            }
+            let certificate = try Certificate(
+                version: .v3,
+                serialNumber: Certificate.SerialNumber(),
+                publicKey: .init(clientKey.publicKey),
+                notValidBefore: now.addingTimeInterval(-3600),
+                notValidAfter: now.addingTimeInterval(Double(days) * 86400),
+                issuer: caCertificate.subject,
+                subject: subject,
+                signatureAlgorithm: .ecdsaWithSHA256,
+                extensions: try Certificate.Extensions {
+                    Critical(BasicConstraints.notCertificateAuthority)
+                    Critical(KeyUsage(digitalSignature: true))
+                    try ExtendedKeyUsage([.clientAuth])
+                },
+                issuerPrivateKey: .init(caKey)
+            )
+            return ClientCredential(certificatePEM: try certificate.serializeAsPEM().pemString, keyPEM: clientKey.pemRepresentation)
+        } catch {
+            throw HubError(.configuration, "cannot issue a client certificate with the development CA: \(error)")
+        }
+    }
+
+    /// The last common name in a certificate's subject, or nil.
+    public static func commonName(ofDER der: [UInt8]) -> String? {
+        guard let certificate = try? Certificate(derEncoded: der) else { return nil }
+        var name: String?
+        for relativeName in certificate.subject {
+            for attribute in relativeName where attribute.type == .RDNAttributeType.commonName {
+                name = String(attribute.value)
+            }
+        }
+        return name
+    }
+
     /// Eight random hex digits.
     static func uniqueSuffix() -> String {
         var generator = SystemRandomNumberGenerator()

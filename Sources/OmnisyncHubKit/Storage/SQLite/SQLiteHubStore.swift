@@ -57,6 +57,19 @@ public struct SQLiteHubStore: HubStore {
         }
     }
 
+    public func rotateToken(_ id: TerminalID, tokenHash: String) async throws(HubError) -> TerminalRecord {
+        try await write { db in
+            guard let terminal = try Self.terminal(db, id: id) else {
+                throw HubError(.unknownTerminal, "no terminal \(id) is registered (see `omnisync-hub terminals list`)")
+            }
+            guard !terminal.isRevoked else {
+                throw HubError(.terminalRevoked, "terminal \(id) is revoked and stays so; register the device under a new id")
+            }
+            try db.execute(sql: "UPDATE terminals SET token_hash = ? WHERE id = ?", arguments: [tokenHash, id.rawValue])
+            return try Self.terminal(db, id: id)!
+        }
+    }
+
     public func terminal(tokenHash: String) async throws(HubError) -> TerminalRecord? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM terminals WHERE token_hash = ?", arguments: [tokenHash]).map(Self.terminalRecord)
