@@ -26,14 +26,19 @@ struct Terminals: AsyncParsableCommand {
                 let storeID = try StoreID(validating: store)
                 let token = TerminalToken.generate()
                 let record = try await hub.openStore().addTerminal(id, store: storeID, tokenHash: TerminalToken.hash(token), at: Date())
-                if json {
-                    try Output.json(["terminal": record.id.rawValue, "store": record.store.rawValue, "token": token])
-                } else {
-                    print("terminal \(record.id) registered in store \(record.store)")
-                    print("token: \(token)")
-                    print("The token is shown only this once; give it to `omnisync-agent init --token`.")
-                }
+                try Terminals.show(token, of: record, json: json, headline: "terminal \(record.id) registered in store \(record.store)")
             }
+        }
+    }
+
+    /// Prints a freshly made token, the only time it is ever shown.
+    static func show(_ token: String, of record: TerminalRecord, json: Bool, headline: String) throws {
+        if json {
+            try Output.json(["terminal": record.id.rawValue, "store": record.store.rawValue, "token": token])
+        } else {
+            print(headline)
+            print("token: \(token)")
+            print("The token is shown only this once; give it to `omnisync-agent init --token` on the device.")
         }
     }
 
@@ -97,13 +102,7 @@ struct Terminals: AsyncParsableCommand {
             try await reportingFailures(program: "omnisync-hub") {
                 let token = TerminalToken.generate()
                 let record = try await hub.openStore().rotateToken(try TerminalID(validating: terminal), tokenHash: TerminalToken.hash(token))
-                if json {
-                    try Output.json(["terminal": record.id.rawValue, "store": record.store.rawValue, "token": token])
-                } else {
-                    print("terminal \(record.id) has a new token; the old one is refused from now on")
-                    print("token: \(token)")
-                    print("The token is shown only this once; give it to `omnisync-agent init --token` on the device.")
-                }
+                try Terminals.show(token, of: record, json: json, headline: "terminal \(record.id) has a new token; the old one is refused from now on")
             }
         }
     }

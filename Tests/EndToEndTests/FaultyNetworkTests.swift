@@ -7,19 +7,25 @@ import Testing
 /// Sync over a network that delays, refuses and cuts connections mid-request
 /// and mid-response still converges to every entry stored exactly once.
 @Suite(.serialized) struct FaultyNetworkTests {
-    @Test func syncThroughAFaultyNetworkConvergesToExactlyOnce() async throws {
-        let scratch = try TemporaryDirectory("e2e-faults")
-        defer { scratch.remove() }
+    /// A hub, a fault proxy in front of it, and terminal T-1 syncing through the proxy.
+    func agentBehindProxy(in scratch: TemporaryDirectory, faults: [FaultProxy.Fault]) async throws -> (HubProcess, FaultProxy, AgentCLI) {
         let cli = try CommandLine()
         let hub = try await HubProcess.start(dataDirectory: scratch.appending("hub"))
-        let proxy = try FaultProxy(upstreamPort: hub.port)
-        defer { proxy.stop() }
+        let proxy = try FaultProxy(upstreamPort: hub.port, faults: faults)
         let token = try await cli.register("T-1", store: "S-1", hubDirectory: hub.dataDirectory)
         let agent = AgentCLI(commandLine: cli, dataDirectory: scratch.appending("agent"))
         let initialised = try await agent.run(
             "init", "--hub", "https://127.0.0.1:\(proxy.port)", "--terminal", "T-1", "--store", "S-1", "--token", token, "--ca-file", hub.caFile
         )
-        #expect(initialised.status == 0)
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+        return (hub, proxy, agent)
+    }
+
+    @Test func syncThroughAFaultyNetworkConvergesToExactlyOnce() async throws {
+        let scratch = try TemporaryDirectory("e2e-faults")
+        defer { scratch.remove() }
+        let (hub, proxy, agent) = try await agentBehindProxy(in: scratch, faults: FaultProxy.Fault.transient)
+        defer { proxy.stop() }
 
         var acknowledged: [String] = []
         var failures: [Int32: Int] = [:]
@@ -67,16 +73,8 @@ import Testing
     @Test func aBlackHoleIsEndedByTheConnectAndTheRequestTimeLimits() async throws {
         let scratch = try TemporaryDirectory("e2e-blackhole")
         defer { scratch.remove() }
-        let cli = try CommandLine()
-        let hub = try await HubProcess.start(dataDirectory: scratch.appending("hub"))
-        let proxy = try FaultProxy(upstreamPort: hub.port, faults: [.stall])
+        let (hub, proxy, agent) = try await agentBehindProxy(in: scratch, faults: [.stall])
         defer { proxy.stop() }
-        let token = try await cli.register("T-1", store: "S-1", hubDirectory: hub.dataDirectory)
-        let agent = AgentCLI(commandLine: cli, dataDirectory: scratch.appending("agent"))
-        let initialised = try await agent.run(
-            "init", "--hub", "https://127.0.0.1:\(proxy.port)", "--terminal", "T-1", "--store", "S-1", "--token", token, "--ca-file", hub.caFile
-        )
-        #expect(initialised.status == 0)
         _ = try await agent.record("scan", #"{"card":"55556666"}"#)
 
         // The TLS handshake never completes: the connect limit ends it...
