@@ -147,6 +147,10 @@ let package = Package(
         .executableTarget(
             name: "omnisync-bench",
             dependencies: [
+                "OmnisyncAgentKit",
+                // The raw SQLite baseline of the capture benchmark uses the C API GRDB links.
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 "OmnisyncCore",
                 "OmnisyncCLISupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

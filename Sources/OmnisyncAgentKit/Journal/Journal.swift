@@ -19,13 +19,13 @@ enum Journal {
 
     /// The sequence number the next entry of `terminal` gets.
     static func nextSeq(_ db: Database, terminal: TerminalID) throws -> Int64 {
-        let last = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM journal WHERE terminal = ?", arguments: [terminal.rawValue])
+        let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM journal WHERE terminal = ?"), arguments: [terminal.rawValue])
         return (last ?? 0) + 1
     }
 
     /// The hash of `terminal`'s entry `seq`, which the next entry links to.
     static func hash(_ db: Database, terminal: TerminalID, seq: Int64) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT hash FROM journal WHERE terminal = ? AND seq = ?", arguments: [terminal.rawValue, seq])
+        try String.fetchOne(db.cachedStatement(sql: "SELECT hash FROM journal WHERE terminal = ? AND seq = ?"), arguments: [terminal.rawValue, seq])
     }
 
     /// Appends `entry`; its `seq` must be ``nextSeq(_:terminal:)`` and its
@@ -39,11 +39,12 @@ enum Journal {
         case .scan, .profile: break
         }
         let body = try WireCoding.encode(entry)
-        try db.execute(
-            sql: """
-                INSERT INTO journal (terminal, seq, id, kind, customer, receipt, original_receipt, recorded_at_ms, body, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+        // Cached: compiling a statement costs more than running it, and this
+        // one runs for every sale.
+        try db.cachedStatement(sql: """
+            INSERT INTO journal (terminal, seq, id, kind, customer, receipt, original_receipt, recorded_at_ms, body, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(
             arguments: [
                 entry.terminal.rawValue, entry.seq, entry.id.rawValue, entry.event.kind.rawValue,
                 entry.event.customer?.rawValue, receipt, originalReceipt, entry.recordedAt.millis, body, ChainHash.of(body),

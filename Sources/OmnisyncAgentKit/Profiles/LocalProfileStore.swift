@@ -11,7 +11,7 @@ import OmnisyncCore
 /// clamped timestamp) reaches the terminal as it is.
 enum LocalProfileStore {
     static func profile(_ db: Database, id: CustomerID) throws -> ProfileState? {
-        guard let data = try Data.fetchOne(db, sql: "SELECT state FROM profiles WHERE id = ?", arguments: [resolve(db, id).rawValue]) else {
+        guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT state FROM profiles WHERE id = ?"), arguments: [resolve(db, id).rawValue]) else {
             return nil
         }
         return try WireCoding.decode(ProfileState.self, from: data)
@@ -19,13 +19,13 @@ enum LocalProfileStore {
 
     /// The customer an id now stands for: itself, or the one the hub merged it into.
     static func resolve(_ db: Database, _ id: CustomerID) throws -> CustomerID {
-        try String.fetchOne(db, sql: "SELECT target FROM customer_aliases WHERE alias = ?", arguments: [id.rawValue])
+        try String.fetchOne(db.cachedStatement(sql: "SELECT target FROM customer_aliases WHERE alias = ?"), arguments: [id.rawValue])
             .flatMap(CustomerID.init(rawValue:)) ?? id
     }
 
     /// The customer a loyalty card belongs to, as far as this terminal knows.
     static func customer(_ db: Database, card: CardNumber) throws -> CustomerID? {
-        guard let id = try String.fetchOne(db, sql: "SELECT customer FROM cards WHERE card = ?", arguments: [card.rawValue])
+        guard let id = try String.fetchOne(db.cachedStatement(sql: "SELECT customer FROM cards WHERE card = ?"), arguments: [card.rawValue])
             .flatMap(CustomerID.init(rawValue:))
         else { return nil }
         return try resolve(db, id)
@@ -33,17 +33,18 @@ enum LocalProfileStore {
 
     /// True when the customer (or the one it was merged into) was erased.
     static func isErased(_ db: Database, _ id: CustomerID) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM erased_customers WHERE id = ?", arguments: [resolve(db, id).rawValue]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM erased_customers WHERE id = ?"), arguments: [resolve(db, id).rawValue]) ?? false
     }
 
     /// Stores `state` and indexes its cards. An erased profile's cards are
     /// forgotten (presenting one again enrols a new customer) and its ids
     /// remembered, so entries about it lose their personal data once acknowledged.
     static func save(_ db: Database, _ state: ProfileState) throws {
-        try db.execute(
-            sql: "INSERT INTO profiles (id, state) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state",
-            arguments: [state.id.rawValue, try WireCoding.encode(state)]
-        )
+        // Statements cached and unchanged card rows left alone: this runs for
+        // every sale to a known customer, and each page it dirties is written
+        // and synced.
+        try db.cachedStatement(sql: "INSERT INTO profiles (id, state) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state")
+            .execute(arguments: [state.id.rawValue, try WireCoding.encode(state)])
         let ids = [state.id] + state.mergedFrom.sorted()
         if state.isErased {
             for id in ids {
@@ -52,10 +53,10 @@ enum LocalProfileStore {
             }
         }
         for card in state.cards {
-            try db.execute(
-                sql: "INSERT INTO cards (card, customer) VALUES (?, ?) ON CONFLICT (card) DO UPDATE SET customer = excluded.customer",
-                arguments: [card.rawValue, state.id.rawValue]
-            )
+            try db.cachedStatement(sql: """
+                INSERT INTO cards (card, customer) VALUES (?, ?)
+                ON CONFLICT (card) DO UPDATE SET customer = excluded.customer WHERE customer <> excluded.customer
+                """).execute(arguments: [card.rawValue, state.id.rawValue])
         }
     }
 

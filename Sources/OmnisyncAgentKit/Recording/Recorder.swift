@@ -42,7 +42,7 @@ struct Recorder {
         }
 
         state.clock = clock.last
-        try state.save(db)
+        try state.saveClock(db)
         return RecordReceipt(id: entryID, seq: seq, customer: entry.event.customer, enrolled: resolved.enrolled)
     }
 

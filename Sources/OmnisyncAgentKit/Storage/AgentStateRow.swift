@@ -29,7 +29,7 @@ struct AgentStateRow: Sendable, Equatable {
     }
 
     static func fetch(_ db: Database) throws -> AgentStateRow {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM agent_state WHERE singleton = 1") else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM agent_state WHERE singleton = 1")) else {
             throw AgentError(.notInitialized, "this data dir has no agent configuration; run `omnisync-agent init`")
         }
         let policyData: Data? = row["policy"]
@@ -48,6 +48,12 @@ struct AgentStateRow: Sendable, Equatable {
             unreachableSince: Date(millis: row["unreachable_since_ms"]),
             hubClockOffsetMillis: row["hub_clock_offset_ms"]
         )
+    }
+
+    /// Persists only the clock, which every recorded entry advances (the
+    /// rest of the row changes at sync and init, not per sale).
+    func saveClock(_ db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE agent_state SET clock = ? WHERE singleton = 1").execute(arguments: [clock?.description])
     }
 
     func save(_ db: Database) throws {
