@@ -148,6 +148,8 @@ let package = Package(
             name: "omnisync-bench",
             dependencies: [
                 "OmnisyncAgentKit",
+                // The catch-up benchmark's baseline: the hub store ingesting directly.
+                "OmnisyncHubKit",
                 // The raw SQLite baseline of the capture benchmark uses the C API GRDB links.
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import OmnisyncAgentKit
 import OmnisyncCore
 
@@ -55,42 +54,9 @@ struct CaptureBenchmark {
         return (Double(requests.count) / elapsed.seconds, rows)
     }
 
-    /// Inserts `rows` with the SQLite C API, one `BEGIN IMMEDIATE ... COMMIT`
-    /// each, WAL and `synchronous=FULL` like the journal.
+    /// The same rows inserted with the SQLite C API, one transaction each.
     func runRaw(_ rows: [(String, Data)], file: String) throws -> Double {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
-        var connection: OpaquePointer?
-        guard sqlite3_open_v2(file, &connection, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK, let connection else {
-            throw BenchError("cannot open \(file)")
-        }
-        defer { sqlite3_close_v2(connection) }
-        func execute(_ sql: String) throws {
-            guard sqlite3_exec(connection, sql, nil, nil, nil) == SQLITE_OK else {
-                throw BenchError("\(sql): \(String(cString: sqlite3_errmsg(connection)))")
-            }
-        }
-        try execute("PRAGMA journal_mode=WAL")
-        try execute("PRAGMA synchronous=FULL")
-        try execute("CREATE TABLE journal (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body BLOB NOT NULL)")
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(connection, "INSERT INTO journal (id, body) VALUES (?, ?)", -1, &statement, nil) == SQLITE_OK, let statement else {
-            throw BenchError("cannot prepare the insert: \(String(cString: sqlite3_errmsg(connection)))")
-        }
-        defer { sqlite3_finalize(statement) }
-        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-        let started = ContinuousClock.now
-        for (id, body) in rows {
-            try execute("BEGIN IMMEDIATE")
-            sqlite3_bind_text(statement, 1, id, -1, transient)
-            _ = body.withUnsafeBytes { sqlite3_bind_blob(statement, 2, $0.baseAddress, Int32($0.count), transient) }
-            guard sqlite3_step(statement) == SQLITE_DONE else {
-                throw BenchError("insert failed: \(String(cString: sqlite3_errmsg(connection)))")
-            }
-            sqlite3_reset(statement)
-            try execute("COMMIT")
-        }
-        let elapsed = ContinuousClock.now - started
-        return Double(rows.count) / elapsed.seconds
+        try RawSQLiteInserts.run(rows, file: file, perTransaction: 1)
     }
 }
 
