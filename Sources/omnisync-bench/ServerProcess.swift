@@ -11,11 +11,18 @@ final class ServerProcess {
     private let output = Pipe()
     private var buffered = Data()
 
-    init(_ executable: String, _ arguments: [String]) throws {
+    /// Starts `executable`; lines are read from standard output, or from
+    /// standard error (where logs go) with `readingStandardError`.
+    init(_ executable: String, _ arguments: [String], readingStandardError: Bool = false) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        if readingStandardError {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = output
+        } else {
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
     }
 
@@ -35,9 +42,14 @@ final class ServerProcess {
     }
 
     /// Peak resident memory so far (`VmHWM`), in bytes.
-    var peakResidentBytes: Int? {
+    var peakResidentBytes: Int? { memory("VmHWM:") }
+
+    /// Resident memory now (`VmRSS`), in bytes.
+    var residentBytes: Int? { memory("VmRSS:") }
+
+    private func memory(_ field: String) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
             let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
         else { return nil }
         return kilobytes * 1024
