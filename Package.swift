@@ -40,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // MARK: Core (pure: no I/O)
@@ -150,6 +151,12 @@ let package = Package(
                 "OmnisyncAgentKit",
                 // The catch-up benchmark's baseline: the hub store ingesting directly.
                 "OmnisyncHubKit",
+                // The hub load benchmark: simulated terminals' entries, libcurl's
+                // multi interface for hundreds of connections, latency percentiles.
+                "OmnisyncTestSupport",
+                "CCurl",
+                "CurlShim",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
                 // The raw SQLite baseline of the capture benchmark uses the C API GRDB links.
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
