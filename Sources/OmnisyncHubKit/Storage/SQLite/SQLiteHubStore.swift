@@ -12,6 +12,8 @@ import OmnisyncStorage
 /// assigned in commit order.
 public struct SQLiteHubStore: HubStore {
     private let pool: DatabasePool
+    /// Pushes commit in groups (see ``GroupCommit``).
+    private let pushes: GroupCommit
 
     /// Opens (creating if needed) the database at `path` and migrates it. An
     /// acknowledged push survives a power cut at the hub too (see ``DurableSQLite``).
@@ -21,6 +23,7 @@ public struct SQLiteHubStore: HubStore {
         } catch {
             throw HubError(.storage, "cannot open the hub database \(path): \(error)")
         }
+        pushes = GroupCommit(pool: pool)
     }
 
     // MARK: Terminals
@@ -79,9 +82,9 @@ public struct SQLiteHubStore: HubStore {
     // MARK: Sync
 
     public func push(_ batch: IncomingPush, from terminal: TerminalRecord, contact: TerminalContact) async throws(HubError) -> PushResponse {
-        let (answer, erased) = try await write { db in
+        let (answer, erased) = try await groupWrite { db in
             var erasedSomeone = false
-            guard let current = try Row.fetchOne(db, sql: "SELECT acknowledged_seq, last_clamped FROM terminals WHERE id = ?", arguments: [terminal.id.rawValue]) else {
+            guard let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT acknowledged_seq, last_clamped FROM terminals WHERE id = ?"), arguments: [terminal.id.rawValue]) else {
                 throw HubError(.unknownTerminal, "terminal \(terminal.id) is not registered")
             }
             let acknowledged: Int64 = current["acknowledged_seq"]
@@ -96,13 +99,13 @@ public struct SQLiteHubStore: HubStore {
             )
             if acknowledged == 0 {
                 input.chainTip = .start
-            } else if let tip = try String.fetchOne(db, sql: "SELECT hash FROM entries WHERE terminal = ? AND seq = ?", arguments: [terminal.id.rawValue, acknowledged]) {
+            } else if let tip = try String.fetchOne(db.cachedStatement(sql: "SELECT hash FROM entries WHERE terminal = ? AND seq = ?"), arguments: [terminal.id.rawValue, acknowledged]) {
                 input.chainTip = .hash(tip)
             }
             let output = Ingestor().ingest(plan.accepted, input)
             try Self.write(output, terminal: terminal, receivedAt: contact.receivedAt, in: db)
             erasedSomeone = !output.erased.isEmpty
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE terminals SET acknowledged_seq = ?, reported_backlog = ?, last_contact_ms = ?,
                         clock_skew_ms = COALESCE(?, clock_skew_ms)
@@ -448,7 +451,7 @@ public struct SQLiteHubStore: HubStore {
     private static func write(_ output: Ingestor.Output, terminal: TerminalRecord, receivedAt: Date, in db: Database) throws {
         for stored in output.stored {
             let body = try body(of: stored)
-            try db.execute(
+            try db.run(
                 sql: """
                     INSERT INTO entries (terminal, seq, id, kind, customer, recorded_at_ms, received_at_ms, status, body, hash)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -461,7 +464,7 @@ public struct SQLiteHubStore: HubStore {
                 ]
             )
             if let reason = stored.quarantineReason {
-                try db.execute(
+                try db.run(
                     sql: "INSERT INTO quarantine (terminal, seq, reason, quarantined_at_ms) VALUES (?, ?, ?, ?)",
                     arguments: [terminal.id.rawValue, stored.incoming.seq, reason, receivedAt.millis]
                 )
@@ -492,7 +495,7 @@ public struct SQLiteHubStore: HubStore {
             try insert(db, record)
         }
         for record in output.overdrafts {
-            try db.execute(
+            try db.run(
                 sql: """
                     INSERT INTO overdrafts (customer, terminal, store, seq, redeemed, balance, allowance, detected_at_ms)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -504,13 +507,13 @@ public struct SQLiteHubStore: HubStore {
             )
         }
         for (original, clamped) in output.corrections {
-            try db.execute(
+            try db.run(
                 sql: "INSERT INTO clamped_stamps (terminal, original, clamped) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 arguments: [terminal.id.rawValue, original.description, clamped.description]
             )
         }
         if let lastClamped = output.lastClamped {
-            try db.execute(sql: "UPDATE terminals SET last_clamped = ? WHERE id = ?", arguments: [lastClamped.description, terminal.id.rawValue])
+            try db.run(sql: "UPDATE terminals SET last_clamped = ? WHERE id = ?", arguments: [lastClamped.description, terminal.id.rawValue])
         }
         for id in output.erased {
             if let record = output.customers[id] { try scrubErased(db, record.state) }
@@ -520,7 +523,7 @@ public struct SQLiteHubStore: HubStore {
     // MARK: Rows
 
     private static func terminal(_ db: Database, id: TerminalID) throws -> TerminalRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM terminals WHERE id = ?", arguments: [id.rawValue]).map(terminalRecord)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM terminals WHERE id = ?"), arguments: [id.rawValue]).map(terminalRecord)
     }
 
     private static func terminalRecord(_ row: Row) throws -> TerminalRecord {
@@ -537,7 +540,7 @@ public struct SQLiteHubStore: HubStore {
     }
 
     private static func recordContact(_ db: Database, terminal: TerminalID, _ contact: TerminalContact) throws {
-        try db.execute(
+        try db.run(
             sql: "UPDATE terminals SET last_contact_ms = ?, clock_skew_ms = COALESCE(?, clock_skew_ms) WHERE id = ?",
             arguments: [contact.receivedAt.millis, contact.skewMillis, terminal.rawValue]
         )
@@ -545,19 +548,19 @@ public struct SQLiteHubStore: HubStore {
 
     /// The customer `id` stands for: itself, or the one it was merged into.
     private static func resolve(_ db: Database, _ id: CustomerID) throws -> CustomerID {
-        try String.fetchOne(db, sql: "SELECT target FROM customer_aliases WHERE alias = ?", arguments: [id.rawValue])
+        try String.fetchOne(db.cachedStatement(sql: "SELECT target FROM customer_aliases WHERE alias = ?"), arguments: [id.rawValue])
             .flatMap(CustomerID.init(rawValue:)) ?? id
     }
 
     private static func cardHolder(_ db: Database, _ card: CardNumber) throws -> CustomerID? {
-        guard let holder = try String.fetchOne(db, sql: "SELECT customer FROM cards WHERE card = ?", arguments: [card.rawValue]) else {
+        guard let holder = try String.fetchOne(db.cachedStatement(sql: "SELECT customer FROM cards WHERE card = ?"), arguments: [card.rawValue]) else {
             return nil
         }
         return try resolve(db, try CustomerID(validating: holder))
     }
 
     private static func customer(_ db: Database, id: CustomerID) throws -> CustomerRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT state, activity FROM customers WHERE id = ?", arguments: [id.rawValue]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, activity FROM customers WHERE id = ?"), arguments: [id.rawValue]) else {
             return nil
         }
         return CustomerRecord(
@@ -573,9 +576,9 @@ public struct SQLiteHubStore: HubStore {
         let state = try WireCoding.encode(record.state)
         let activity = try WireCoding.encode(record.activity)
         if stateChanged {
-            try db.execute(sql: "UPDATE settings SET value = value + 1 WHERE key = 'change_seq'")
-            let changeSeq = try Int64.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'change_seq'")!
-            try db.execute(
+            try db.run(sql: "UPDATE settings SET value = value + 1 WHERE key = 'change_seq'")
+            let changeSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = 'change_seq'"))!
+            try db.run(
                 sql: """
                     INSERT INTO customers (id, state, activity, change_seq) VALUES (?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET state = excluded.state, activity = excluded.activity, change_seq = excluded.change_seq
@@ -583,15 +586,15 @@ public struct SQLiteHubStore: HubStore {
                 arguments: [id, state, activity, changeSeq]
             )
         } else {
-            try db.execute(sql: "UPDATE customers SET activity = ? WHERE id = ?", arguments: [activity, id])
+            try db.run(sql: "UPDATE customers SET activity = ? WHERE id = ?", arguments: [activity, id])
         }
         if record.state.isErased {
-            try db.execute(sql: "DELETE FROM cards WHERE customer = ?", arguments: [id])
+            try db.run(sql: "DELETE FROM cards WHERE customer = ?", arguments: [id])
         }
         // The first customer to hold a card keeps it; a disagreement is logged
         // by the ingestor, and settled by an identity merge.
         for card in record.state.cards {
-            try db.execute(sql: "INSERT INTO cards (card, customer) VALUES (?, ?) ON CONFLICT (card) DO NOTHING", arguments: [card.rawValue, id])
+            try db.run(sql: "INSERT INTO cards (card, customer) VALUES (?, ?) ON CONFLICT (card) DO NOTHING", arguments: [card.rawValue, id])
         }
     }
 
@@ -600,20 +603,20 @@ public struct SQLiteHubStore: HubStore {
     /// overdrafts follow, and earlier aliases of it now point at the target.
     private static func absorb(_ db: Database, _ alias: AliasRecord, at: Date) throws {
         let (from, to) = (alias.alias.rawValue, alias.target.rawValue)
-        try db.execute(sql: "DELETE FROM customers WHERE id = ?", arguments: [from])
-        try db.execute(
+        try db.run(sql: "DELETE FROM customers WHERE id = ?", arguments: [from])
+        try db.run(
             sql: "INSERT INTO customer_aliases (alias, target, reason, merged_at_ms) VALUES (?, ?, ?, ?) ON CONFLICT (alias) DO UPDATE SET target = excluded.target",
             arguments: [from, to, alias.reason, at.millis]
         )
-        try db.execute(sql: "UPDATE customer_aliases SET target = ? WHERE target = ?", arguments: [to, from])
-        try db.execute(sql: "UPDATE cards SET customer = ? WHERE customer = ?", arguments: [to, from])
-        try db.execute(
+        try db.run(sql: "UPDATE customer_aliases SET target = ? WHERE target = ?", arguments: [to, from])
+        try db.run(sql: "UPDATE cards SET customer = ? WHERE customer = ?", arguments: [to, from])
+        try db.run(
             sql: "INSERT INTO store_customers (store, customer) SELECT store, ? FROM store_customers WHERE customer = ? ON CONFLICT DO NOTHING",
             arguments: [to, from]
         )
-        try db.execute(sql: "DELETE FROM store_customers WHERE customer = ?", arguments: [from])
-        try db.execute(sql: "UPDATE conflicts SET customer = ? WHERE customer = ?", arguments: [to, from])
-        try db.execute(sql: "UPDATE overdrafts SET customer = ? WHERE customer = ?", arguments: [to, from])
+        try db.run(sql: "DELETE FROM store_customers WHERE customer = ?", arguments: [from])
+        try db.run(sql: "UPDATE conflicts SET customer = ? WHERE customer = ?", arguments: [to, from])
+        try db.run(sql: "UPDATE overdrafts SET customer = ? WHERE customer = ?", arguments: [to, from])
     }
 
     /// Removes an erased customer's personal data from everything the hub
@@ -629,7 +632,7 @@ public struct SQLiteHubStore: HubStore {
         )
         for row in rows {
             guard let entry = try? WireCoding.decode(JournalEntry.self, from: row["body"] as Data) else { continue }
-            try db.execute(
+            try db.run(
                 sql: "UPDATE entries SET body = ? WHERE terminal = ? AND seq = ?",
                 arguments: [try WireCoding.encode(entry.redactingPersonalData()), row["terminal"] as String, row["seq"] as Int64]
             )
@@ -639,7 +642,7 @@ public struct SQLiteHubStore: HubStore {
 
     /// Makes the customer one the store's terminals receive; true if new.
     private static func linkStore(_ db: Database, store: StoreID, customer: CustomerID) throws -> Bool {
-        try db.execute(
+        try db.run(
             sql: "INSERT INTO store_customers (store, customer) VALUES (?, ?) ON CONFLICT DO NOTHING",
             arguments: [store.rawValue, customer.rawValue]
         )
@@ -647,7 +650,7 @@ public struct SQLiteHubStore: HubStore {
     }
 
     private static func insert(_ db: Database, _ record: ConflictRecord) throws {
-        try db.execute(
+        try db.run(
             sql: """
                 INSERT INTO conflicts (customer, field, lost_value, lost_stamp, won_value, won_stamp, terminal, seq, detected_at_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -751,6 +754,15 @@ public struct SQLiteHubStore: HubStore {
     private func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(HubError) -> T {
         do {
             return try await pool.write(body)
+        } catch {
+            throw Self.hubError(error)
+        }
+    }
+
+    /// Like ``write(_:)``, committed together with concurrent pushes.
+    private func groupWrite<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(HubError) -> T {
+        do {
+            return try await pushes.write(body)
         } catch {
             throw Self.hubError(error)
         }
