@@ -28,12 +28,9 @@ struct CatchUpBenchmark {
     }
 
     func run(progress: (String) -> Void) async throws -> Result {
-        try? FileManager.default.removeItem(atPath: directory)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let hubDirectory = directory + "/hub"
-        let hub = try ServerProcess(binaries + "/omnisync-hub", ["serve", "--data-dir", hubDirectory, "--listen", "127.0.0.1:0"])
+        let (hub, url) = try ServerProcess.freshHub(binaries: binaries, scratch: directory)
         defer { hub.stop() }
-        let url = try hub.waitForLine(containing: "listening on ").components(separatedBy: "listening on ").last!
         let token = try registerTerminal(hubDirectory: hubDirectory)
 
         let agentDirectory = AgentDataDirectory(path: directory + "/agent")
@@ -131,20 +128,7 @@ struct CatchUpBenchmark {
 
     /// Runs `executable` to completion; its wall time and peak memory.
     private func timedChild(_ executable: String, _ arguments: [String]) throws -> (elapsed: Duration, peakResidentBytes: Int) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        let started = ContinuousClock.now
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let elapsed = ContinuousClock.now - started
-        guard process.terminationStatus == 0 else {
-            throw BenchError("\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: message, as: UTF8.self))")
-        }
+        let elapsed = try ProcessLatency.measure(executable, arguments)
         // The largest child waited for so far: the sync, which dwarfs init and the hub CLI.
         var usage = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &usage)

@@ -24,12 +24,9 @@ struct HubLoadBenchmark {
     }
 
     func run(progress: @escaping (String) -> Void) async throws -> Result {
-        try? FileManager.default.removeItem(atPath: directory)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let hubDirectory = directory + "/hub"
-        let hub = try ServerProcess(binaries + "/omnisync-hub", ["serve", "--data-dir", hubDirectory, "--listen", "127.0.0.1:0"])
+        let (hub, url) = try ServerProcess.freshHub(binaries: binaries, scratch: directory)
         defer { hub.stop() }
-        let url = try hub.waitForLine(containing: "listening on ").components(separatedBy: "listening on ").last!
 
         // Registered straight in the hub's database, as `terminals add` does while serve runs.
         progress("hub load: registering \(terminals) terminals")

@@ -14,11 +14,13 @@ struct ProcessLatency {
         process.standardError = errors
         let started = ContinuousClock.now
         try process.run()
+        // Read before waiting: a child writing more than a pipe holds would
+        // otherwise block for ever.
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let elapsed = ContinuousClock.now - started
         guard process.terminationStatus == 0 else {
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw BenchError("\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(message)")
+            throw BenchError("\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: message, as: UTF8.self))")
         }
         return elapsed
     }
