@@ -89,6 +89,8 @@ let package = Package(
                 "CurlShim",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                // The daemon's local API for POS software (HTTP on a Unix socket and loopback).
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -179,6 +181,15 @@ let package = Package(
             dependencies: [
                 "OmnisyncCore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "OmnisyncStorageTests",
+            dependencies: [
+                "OmnisyncStorage",
+                "OmnisyncTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

@@ -10,6 +10,8 @@ public struct AgentError: Error, Equatable, Sendable, CustomStringConvertible {
         case unacknowledgedEntries
         /// The JSON or flags describing an entry are wrong.
         case invalidInput
+        /// The customer (or card) asked about is not known here (nor at the hub, when it was asked).
+        case notFound
         /// A loyalty card is already attached to another customer.
         case cardConflict
         /// A redemption exceeds what the customer can spend.

@@ -128,19 +128,23 @@ public final class BackgroundProcess: Sendable {
     }
 
     /// Resumes waiters whose needle appears in a complete line not yet consumed.
+    ///
+    /// A line is consumed once every waiter present has seen it; once the
+    /// last waiter is answered, the lines after its match stay unread for the
+    /// next waiter (two announcements printed at once are two answers).
     private static func match(_ state: inout State) {
         guard !state.waiters.isEmpty else { return }
         let unread = state.transcript.utf8.dropFirst(state.consumed)
         guard let lastNewline = unread.lastIndex(of: UInt8(ascii: "\n")) else { return }
         let complete = String(decoding: unread[..<lastNewline], as: UTF8.self)
-        for line in complete.split(separator: "\n") {
+        for line in complete.split(separator: "\n", omittingEmptySubsequences: false) {
+            state.consumed += line.utf8.count + 1
             for (id, waiter) in state.waiters where line.contains(waiter.needle) {
                 waiter.continuation.resume(returning: String(line))
                 state.waiters[id] = nil
             }
+            if state.waiters.isEmpty { return }
         }
-        // Lines are consumed once every waiter present has seen them.
-        state.consumed += complete.utf8.count + 1
     }
 
     private func exited(_ status: Int32) {

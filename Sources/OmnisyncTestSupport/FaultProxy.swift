@@ -88,7 +88,7 @@ public final class FaultProxy: Sendable {
                 Thread { Self.swallow(client) }.start()
                 continue
             }
-            let server = Self.connect(port: upstreamPort)
+            let server = LoopbackSocket.connect(port: upstreamPort)
             guard server >= 0 else {
                 close(client)
                 continue
@@ -102,22 +102,6 @@ public final class FaultProxy: Sendable {
             Thread { Self.pump(from: client, to: server, limit: requestLimit, delay: delay) }.start()
             Thread { Self.pump(from: server, to: client, limit: responseLimit, delay: delay) }.start()
         }
-    }
-
-    private static func connect(port: Int) -> Int32 {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        if connected != 0 {
-            close(descriptor)
-            return -1
-        }
-        return descriptor
     }
 
     /// Reads and discards until the client gives up and closes.

@@ -25,21 +25,9 @@ struct Customers: AsyncParsableCommand {
                 let state: ProfileState
                 switch try options.lookup() {
                 case .card(let number):
-                    if let found = try opened.customer(card: number) {
-                        state = found
-                    } else if offline {
-                        throw AgentError(.invalidInput, "no customer with card \(number.masked) is known at this terminal")
-                    } else if let found = try await opened.lookUpAtHub(card: number) {
-                        // A customer of another store: now known here too.
-                        state = found
-                    } else {
-                        throw AgentError(.invalidInput, "no customer holds card \(number.masked), here or at the hub")
-                    }
+                    state = try await opened.lookUp(card: number, reach: offline ? .localOnly : .askingHub)
                 case .id(let customer):
-                    guard let found = try opened.customer(id: customer) else {
-                        throw AgentError(.invalidInput, "customer \(customer) is not known at this terminal")
-                    }
-                    state = found
+                    state = try opened.lookUp(id: customer)
                 }
                 let view = CustomerView(state, reveal: options.reveal)
                 if options.json { try Output.json(view) } else { Output.fields(view.textLines) }

@@ -6,17 +6,40 @@ import OmnisyncCLISupport
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the agent daemon: sync with the hub periodically, backing off while it is unreachable.",
-        discussion: "Stops gracefully on SIGTERM or SIGINT, letting a sync round in progress finish."
+        abstract: "Run the agent daemon: sync with the hub periodically and serve the local API to POS software.",
+        discussion: """
+            The local API (docs/pos-integration.md) listens on a Unix socket, DIR/agent.sock unless --socket says \
+            otherwise, and with --listen also on loopback TCP. Concurrent callers' entries are committed in groups; \
+            each is answered once durable. Once listening, prints `local API listening on ADDRESS` for each. \
+            Stops gracefully on SIGTERM or SIGINT: requests in flight are answered, a sync round in progress finishes.
+
+            Examples:
+              omnisync-agent run --data-dir /var/lib/omnisync-agent
+              omnisync-agent run --listen 127.0.0.1:7480
+            """
     )
 
     @OptionGroup var agent: AgentOptions
     @OptionGroup var timeouts: TimeoutOptions
     @Option(help: ArgumentHelp("Seconds between sync rounds while the hub answers.", valueName: "SECONDS"))
     var interval: Int = 15
+    @Option(help: ArgumentHelp("Also serve the local API over HTTP on this loopback address (port 0: a free port).", valueName: "HOST:PORT"))
+    var listen: String?
+    @Option(help: ArgumentHelp("The local API's Unix socket (default: DIR/agent.sock).", valueName: "PATH"))
+    var socket: String?
+    @Flag(name: .customLong("no-socket"), help: "Do not serve the local API on a Unix socket.")
+    var noSocket = false
 
     func validate() throws {
         guard interval >= 1 else { throw ValidationError("--interval must be at least 1 second") }
+        if noSocket && socket != nil { throw ValidationError("--socket and --no-socket exclude each other") }
+        if let listen {
+            do {
+                _ = try LocalAPIConfiguration.TCPAddress(parsing: listen)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
     }
 
     func run() async throws {
@@ -24,11 +47,18 @@ struct Run: AsyncParsableCommand {
         let logger = Logger(label: "omnisync.agent")
         try await reportingFailures(program: "omnisync-agent") {
             let opened = try agent.open()
+            let localAPI = LocalAPIConfiguration(
+                socketPath: noSocket ? nil : (socket ?? opened.directory.socketPath),
+                tcp: try listen.map { text throws(AgentError) in try LocalAPIConfiguration.TCPAddress(parsing: text) }
+            )
             let status = try opened.status()
             logger.info("agent started", metadata: [
                 "terminal": "\(status.terminal)", "hub": "\(status.hub)", "pending": "\(status.pending)",
             ])
-            try await AgentDaemon.run(agent: opened, interval: .seconds(interval), transport: timeouts.transport, logger: logger)
+            try await AgentDaemon.run(
+                agent: opened, interval: .seconds(interval), transport: timeouts.transport, localAPI: localAPI, logger: logger,
+                onListening: { endpoint in Output.line("local API listening on \(endpoint)") }
+            )
         }
     }
 }

@@ -8,7 +8,8 @@ import OmnisyncStorage
 /// - `hub-ca.pem`: the CA the hub's certificate must chain to, when pinned;
 /// - `client-cert.pem`, `client-key.pem` (owner-only): the terminal's
 ///   certificate for hubs that require mutual TLS, when given to `init`;
-/// - `sync.lock`: serialises sync rounds between `run` and `sync`.
+/// - `sync.lock`: serialises sync rounds between `run` and `sync`;
+/// - `agent.sock`: the local API's Unix socket while `run` runs.
 ///
 /// The directory is created owner-only (0700): it holds personal data and a
 /// credential.
@@ -38,6 +39,7 @@ public struct AgentDataDirectory: Sendable, Hashable {
     public var syncLockPath: String { path + "/sync.lock" }
     public var clientCertificatePath: String { path + "/client-cert.pem" }
     public var clientKeyPath: String { path + "/client-key.pem" }
+    public var socketPath: String { path + "/agent.sock" }
 
     /// True when `init` has run here (the database exists).
     public var isInitialized: Bool { FileManager.default.fileExists(atPath: databasePath) }

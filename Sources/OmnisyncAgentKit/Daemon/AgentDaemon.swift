@@ -2,12 +2,24 @@ public import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// `omnisync-agent run`: the agent's services in one `ServiceGroup`.
+/// `omnisync-agent run`: the agent's services in one `ServiceGroup`: the sync
+/// loop and the local API's listeners.
 public enum AgentDaemon {
-    /// Runs until SIGTERM or SIGINT, then shuts the services down gracefully.
-    public static func run(agent: Agent, interval: Duration, transport: CurlHTTPClient.Options = .init(), logger: Logger) async throws {
+    /// Runs until SIGTERM or SIGINT, then shuts the services down gracefully:
+    /// the local API stops accepting, answers the requests it holds (each
+    /// once durable), and a sync round in progress finishes.
+    public static func run(
+        agent: Agent,
+        interval: Duration,
+        transport: CurlHTTPClient.Options = .init(),
+        localAPI: LocalAPIConfiguration = .init(socketPath: nil, tcp: nil),
+        logger: Logger,
+        onListening: @escaping @Sendable (LocalAPIServer.Endpoint) async -> Void = { _ in }
+    ) async throws {
+        let sync = SyncLoopService(agent: agent, interval: interval, transport: transport, logger: logger)
+        let listeners = LocalAPIServer.services(agent: agent, configuration: localAPI, logger: logger, onListening: onListening)
         let group = ServiceGroup(configuration: .init(
-            services: [SyncLoopService(agent: agent, interval: interval, transport: transport, logger: logger)],
+            services: [sync as any Service] + listeners,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
