@@ -200,6 +200,7 @@ let package = Package(
                 "OmnisyncCore",
                 "OmnisyncTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strictSettings
         ),
@@ -207,6 +208,7 @@ let package = Package(
             name: "OmnisyncHubKitTests",
             dependencies: [
                 "OmnisyncHubKit",
+                .product(name: "PropertyBased", package: "swift-property-based"),
                 "OmnisyncCore",
                 "OmnisyncTestSupport",
                 .product(name: "Logging", package: "swift-log"),

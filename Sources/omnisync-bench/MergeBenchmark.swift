@@ -47,7 +47,7 @@ struct MergeBenchmark {
                     hlc: clock.tick(wallMillis: wall),
                     event: .profile(ProfileEvent(customer: customers[profile], set: [field: value], observed: seen.map { [field: $0] } ?? [:]))
                 )
-                states[replica][profile].apply(entry)
+                try states[replica][profile].apply(entry)
             }
         }
         let local = ContinuousClock.now - localStart

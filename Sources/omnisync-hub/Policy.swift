@@ -66,6 +66,15 @@ struct Policy: AsyncParsableCommand {
             if store != nil && clockTolerance != nil {
                 throw ValidationError("--clock-tolerance is chain-wide; set it without --store")
             }
+            let limits: [(String, Int64?, ClosedRange<Int64>)] = [
+                ("--points-per-unit", pointsPerUnit, 0...InputBounds.maxPointsPerCurrencyUnit),
+                ("--offline-allowance", offlineAllowance, 0...InputBounds.maxPointsPerEntry),
+                ("--max-offline-redemption", maxOfflineRedemption, 0...LoyaltyPolicy.maxStalenessSeconds),
+                ("--clock-tolerance", clockTolerance, 0...HubSettings.maxClockToleranceSeconds),
+            ]
+            for case (let name, let value?, let range) in limits where !range.contains(value) {
+                throw ValidationError("\(name) must be between \(range.lowerBound) and \(range.upperBound)")
+            }
         }
 
         func run() async throws {

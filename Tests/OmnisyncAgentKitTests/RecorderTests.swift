@@ -110,7 +110,7 @@ import OmnisyncTestSupport
             hlc: HLCTimestamp(wallMillis: 1, counter: 0, replica: ReplicaID(rawValue: "T-9")!),
             event: .profile(ProfileEvent(customer: customer, set: [.name: "Ann"]))
         )
-        remote.apply(elsewhere)
+        try remote.apply(elsewhere)
         try fixture.agent.database.write { db in
             let pending = try Journal.pendingEntries(db, terminal: TerminalID(rawValue: "T-1")!, acknowledgedSeq: 0)
             try LocalProfileStore.adopt(db, remote, pending: pending)

@@ -28,9 +28,9 @@ import Testing
 
     @Test func laterWriteWinsWhateverTheMergeOrder() throws {
         var a = ProfileState(id: customer)
-        a.apply(entry("T-1", seq: 1, wall: 100, .profile(ProfileEvent(customer: customer, set: [.name: "Ann"]))))
+        try a.apply(entry("T-1", seq: 1, wall: 100, .profile(ProfileEvent(customer: customer, set: [.name: "Ann"]))))
         var b = ProfileState(id: customer)
-        b.apply(entry("T-2", seq: 1, wall: 200, .profile(ProfileEvent(customer: customer, set: [.name: "Anne"]))))
+        try b.apply(entry("T-2", seq: 1, wall: 200, .profile(ProfileEvent(customer: customer, set: [.name: "Anne"]))))
         var ab = a
         ab.merge(b)
         var ba = b
@@ -40,20 +40,20 @@ import Testing
         #expect(try WireCoding.encode(ab) == WireCoding.encode(ba))
     }
 
-    @Test func mergingIsIdempotent() {
+    @Test func mergingIsIdempotent() throws {
         var state = ProfileState(id: customer)
-        state.apply(entry("T-1", seq: 1, wall: 100, sale(12)))
-        state.apply(entry("T-1", seq: 2, wall: 110, .profile(ProfileEvent(customer: customer, addTags: [Tag(rawValue: "vip")!]))))
+        try state.apply(entry("T-1", seq: 1, wall: 100, sale(12)))
+        try state.apply(entry("T-1", seq: 2, wall: 110, .profile(ProfileEvent(customer: customer, addTags: [Tag(rawValue: "vip")!]))))
         var twice = state
         twice.merge(state)
         #expect(twice == state)
     }
 
-    @Test func pointsFromTwoTerminalsAddUpAndResendingAStateDoesNotDoubleThem() {
+    @Test func pointsFromTwoTerminalsAddUpAndResendingAStateDoesNotDoubleThem() throws {
         var a = ProfileState(id: customer)
-        a.apply(entry("T-1", seq: 1, wall: 100, sale(10)))
+        try a.apply(entry("T-1", seq: 1, wall: 100, sale(10)))
         var b = ProfileState(id: customer)
-        b.apply(entry("T-2", seq: 1, wall: 100, sale(5, redeemed: 3)))
+        try b.apply(entry("T-2", seq: 1, wall: 100, sale(5, redeemed: 3)))
         var merged = a
         merged.merge(b)
         merged.merge(b)
@@ -63,15 +63,15 @@ import Testing
         #expect(merged.pointsBalance == 12)
     }
 
-    @Test func aTagAddedConcurrentlyWithItsRemovalSurvives() {
+    @Test func aTagAddedConcurrentlyWithItsRemovalSurvives() throws {
         let vip = Tag(rawValue: "vip")!
         var base = ProfileState(id: customer)
-        base.apply(entry("T-1", seq: 1, wall: 100, .profile(ProfileEvent(customer: customer, addTags: [vip]))))
+        try base.apply(entry("T-1", seq: 1, wall: 100, .profile(ProfileEvent(customer: customer, addTags: [vip]))))
         // T-2 saw the first addition and removes it; T-3, concurrently, adds the tag again.
         var remover = base
-        remover.apply(entry("T-2", seq: 1, wall: 300, .profile(ProfileEvent(customer: customer, removeTags: [TagRemoval(tag: vip, observed: base.tags.dots(of: vip))]))))
+        try remover.apply(entry("T-2", seq: 1, wall: 300, .profile(ProfileEvent(customer: customer, removeTags: [TagRemoval(tag: vip, observed: base.tags.dots(of: vip))]))))
         var adder = base
-        adder.apply(entry("T-3", seq: 1, wall: 200, .profile(ProfileEvent(customer: customer, addTags: [vip]))))
+        try adder.apply(entry("T-3", seq: 1, wall: 200, .profile(ProfileEvent(customer: customer, addTags: [vip]))))
         var merged = remover
         merged.merge(adder)
         #expect(merged.tags.elements == [vip])
@@ -80,27 +80,27 @@ import Testing
         #expect(removedOnly.tags.elements.isEmpty)
     }
 
-    @Test func erasureAbsorbsLaterStaleEdits() {
+    @Test func erasureAbsorbsLaterStaleEdits() throws {
         var erased = ProfileState(id: customer)
-        erased.apply(entry("T-1", seq: 1, wall: 100, .profile(ProfileEvent(customer: customer, set: [.name: "Ann"]))))
-        erased.apply(entry("T-1", seq: 2, wall: 200, .profile(ProfileEvent(customer: customer, erase: true))))
+        try erased.apply(entry("T-1", seq: 1, wall: 100, .profile(ProfileEvent(customer: customer, set: [.name: "Ann"]))))
+        try erased.apply(entry("T-1", seq: 2, wall: 200, .profile(ProfileEvent(customer: customer, erase: true))))
         var stale = ProfileState(id: customer)
-        stale.apply(entry("T-2", seq: 1, wall: 900, .profile(ProfileEvent(customer: customer, set: [.email: "ann@example.com"]))))
-        stale.apply(entry("T-2", seq: 2, wall: 901, sale(40)))
+        try stale.apply(entry("T-2", seq: 1, wall: 900, .profile(ProfileEvent(customer: customer, set: [.email: "ann@example.com"]))))
+        try stale.apply(entry("T-2", seq: 2, wall: 901, sale(40)))
         var merged = stale
         merged.merge(erased)
         #expect(merged.isErased)
         #expect(merged.value(of: .email) == nil)
         #expect(merged.pointsBalance == 0)
-        merged.apply(entry("T-2", seq: 3, wall: 950, .profile(ProfileEvent(customer: customer, set: [.name: "Back"]))))
+        try merged.apply(entry("T-2", seq: 3, wall: 950, .profile(ProfileEvent(customer: customer, set: [.name: "Back"]))))
         #expect(merged.value(of: .name) == nil)
         let view = CustomerView(merged, reveal: true)
         #expect(view.erased && view.name == nil && view.cards.isEmpty)
     }
 
-    @Test func viewsMaskPersonalDataUnlessRevealed() {
+    @Test func viewsMaskPersonalDataUnlessRevealed() throws {
         var state = ProfileState(id: customer)
-        state.apply(entry("T-1", seq: 1, wall: 100, .profile(ProfileEvent(
+        try state.apply(entry("T-1", seq: 1, wall: 100, .profile(ProfileEvent(
             customer: customer, card: CardNumber(rawValue: "12345678"),
             set: [.name: "Jane Doe", .email: "jane@example.com", .phone: "+33612345678", .birthday: "1990-04-01", .language: "fr"]
         ))))
@@ -120,26 +120,26 @@ import Testing
 extension ProfileStateTests {
     /// Found by the property tests: applying a second erasure must keep the
     /// later stamp, as merging two erased copies does.
-    @Test func twoErasuresConvergeOnTheLaterOneWhicheverArrivesFirst() {
+    @Test func twoErasuresConvergeOnTheLaterOneWhicheverArrivesFirst() throws {
         let first = entry("T-0", seq: 1, wall: 100, .profile(ProfileEvent(customer: customer, erase: true)))
         let second = entry("T-1", seq: 1, wall: 100, .profile(ProfileEvent(customer: customer, erase: true)))
         var applied = ProfileState(id: customer)
-        applied.apply(first)
-        applied.apply(second)
+        try applied.apply(first)
+        try applied.apply(second)
         var reversed = ProfileState(id: customer)
-        reversed.apply(second)
-        reversed.apply(first)
+        try reversed.apply(second)
+        try reversed.apply(first)
         #expect(applied == reversed)
         #expect(applied.erasure == second.hlc)
     }
 
-    @Test func anOptOutBeatsAConcurrentOptInButNotALaterOne() {
+    @Test func anOptOutBeatsAConcurrentOptInButNotALaterOne() throws {
         let base = ProfileState(id: customer)
         let optIn = entry("T-1", seq: 1, wall: 300, .profile(ProfileEvent(customer: customer, consent: [.email: ConsentWrite(value: .optedIn)])))
         let optOut = entry("T-2", seq: 1, wall: 200, .profile(ProfileEvent(customer: customer, consent: [.email: ConsentWrite(value: .optedOut)])))
         var concurrent = base
-        concurrent.apply(optIn)
-        let report = concurrent.apply(optOut)
+        try concurrent.apply(optIn)
+        let report = try concurrent.apply(optOut)
         // The opt-in is later by the clock, yet the concurrent opt-out wins, and the overridden opt-in is reported.
         #expect(concurrent.consent[.email]?.value == .optedOut)
         #expect(report.conflicts.map(\.field) == ["consent.email"])
@@ -148,34 +148,34 @@ extension ProfileStateTests {
         let informed = entry("T-1", seq: 2, wall: 400, .profile(ProfileEvent(
             customer: customer, consent: [.email: ConsentWrite(value: .optedIn, observed: concurrent.consent[.email]!.dots)]
         )))
-        concurrent.apply(informed)
+        try concurrent.apply(informed)
         #expect(concurrent.consent[.email]?.value == .optedIn)
     }
 
-    @Test func aConcurrentOverwriteIsReportedButADeliberateOneIsNot() {
+    @Test func aConcurrentOverwriteIsReportedButADeliberateOneIsNot() throws {
         var state = ProfileState(id: customer)
         let first = entry("T-1", seq: 1, wall: 100, .profile(ProfileEvent(customer: customer, set: [.name: "Ann"])))
-        state.apply(first)
+        try state.apply(first)
         // T-2 had not seen "Ann": a concurrent write, later by the clock.
-        let concurrent = state.apply(entry("T-2", seq: 1, wall: 200, .profile(ProfileEvent(customer: customer, set: [.name: "Anna"]))))
+        let concurrent = try state.apply(entry("T-2", seq: 1, wall: 200, .profile(ProfileEvent(customer: customer, set: [.name: "Anna"]))))
         #expect(concurrent.conflicts == [FieldConflict(field: "name", lost: .init(value: "Ann", stamp: first.hlc), won: .init(value: "Anna", stamp: stamp(200, "T-2")))])
         // T-1 then corrects it, having seen "Anna": no conflict.
-        let deliberate = state.apply(entry("T-1", seq: 2, wall: 300, .profile(ProfileEvent(customer: customer, set: [.name: "Anne"], observed: [.name: stamp(200, "T-2")]))))
+        let deliberate = try state.apply(entry("T-1", seq: 2, wall: 300, .profile(ProfileEvent(customer: customer, set: [.name: "Anne"], observed: [.name: stamp(200, "T-2")]))))
         #expect(deliberate.conflicts.isEmpty)
         #expect(state.value(of: .name) == "Anne")
     }
 
-    @Test func anIdentityMergeAddsPointsAndAnswersForBothIds() {
+    @Test func anIdentityMergeAddsPointsAndAnswersForBothIds() throws {
         let duplicate = CustomerID(rawValue: "C-2")!
         var kept = ProfileState(id: customer)
-        kept.apply(entry("T-1", seq: 1, wall: 100, sale(30)))
+        try kept.apply(entry("T-1", seq: 1, wall: 100, sale(30)))
         var gone = ProfileState(id: duplicate)
         let duplicateSale = JournalEntry(
             id: EntryID(rawValue: "T-1-2")!, terminal: TerminalID(rawValue: "T-1")!, seq: 2, recordedAt: Date(timeIntervalSince1970: 0.2),
             hlc: stamp(200, "T-1"),
             event: .sale(SaleEvent(customer: duplicate, card: nil, enrolled: false, lines: [SaleLine(sku: "S", quantity: 1, unitPrice: Money(amount: 2000, currency: Currency(rawValue: "EUR")!))], total: Money(amount: 2000, currency: Currency(rawValue: "EUR")!), receipt: nil, pointsEarned: 20, pointsRedeemed: 0))
         )
-        gone.apply(duplicateSale)
+        try gone.apply(duplicateSale)
         kept.absorb(gone)
         // Same terminal, two customers: a join that took the maximum would give 30.
         #expect(kept.pointsBalance == 50)

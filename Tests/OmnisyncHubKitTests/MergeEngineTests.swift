@@ -162,6 +162,30 @@ import Testing
         #expect(try await hub.store.customer(id: minted)?.state.id == holder)
     }
 
+    @Test func aCustomerTheHubKnowsIsNeverMergedBecauseAnEntrySaysSo() async throws {
+        let hub = try HubFixture()
+        defer { hub.directory.remove() }
+        let paris = try await hub.register("T-PARIS", store: "S-PARIS")
+        let thief = try await hub.register("T-STOLEN", store: "S-LYON")
+        var first = EntryFactory(terminal: "T-PARIS")
+        var stolen = EntryFactory(terminal: "T-STOLEN")
+        let card = CardNumber(rawValue: "44445555")!
+        let holder: CustomerID = first.identifier()
+        let victim: CustomerID = stolen.identifier()
+        try await hub.push([
+            (PushRequest(terminal: first.terminal, backlog: 0, entries: [first.sale(customer: holder, card: card, enrolled: true, cents: 1000)]), paris),
+            (PushRequest(terminal: stolen.terminal, backlog: 0, entries: [stolen.sale(customer: victim, cents: 3000)]), thief),
+        ])
+        // A tampered terminal claims to enrol the holder's card for a customer the hub already knows.
+        try await hub.push([(PushRequest(terminal: stolen.terminal, backlog: 0, entries: [stolen.sale(customer: victim, card: card, enrolled: true, cents: 100)]), thief)])
+
+        #expect(try await hub.store.customer(id: victim)?.state.id == victim, "the known customer stays themselves")
+        #expect(try await hub.store.customer(id: holder)?.state.mergedFrom.isEmpty == true)
+        #expect(try await hub.store.customer(card: card)?.state.id == holder, "the card still names its holder")
+        let logged = try await hub.store.conflicts(customer: victim, limit: 10)
+        #expect(logged.contains { $0.conflict.field == "card" }, "the claim is logged for an operator: \(logged)")
+    }
+
     @Test func aTerminalWithAFarFutureClockCannotWinEveryLaterConflict() async throws {
         let hub = try HubFixture()
         defer { hub.directory.remove() }

@@ -141,7 +141,7 @@ enum Journal {
         var total: Int64 = 0
         for body in bodies {
             if case .return(let ret) = try WireCoding.decode(JournalEntry.self, from: body).event {
-                total += ret.pointsReversed
+                total = total.saturatingAdding(ret.pointsReversed)
             }
         }
         return total

@@ -77,7 +77,10 @@ enum LocalProfileStore {
         }
         var state = remote
         for entry in pending where entry.event.customer.map(state.answers(for:)) == true {
-            state.apply(entry)
+            // An entry that no longer applies on top of the hub's state (a
+            // counter the hub has grown near its limit) stays in the journal
+            // and is pushed as ever; the hub then quarantines it and says why.
+            _ = try? state.apply(entry)
         }
         try save(db, state)
         return erasesLocalData

@@ -37,7 +37,12 @@ struct Recorder {
         if let customer = entry.event.customer {
             // `customer` is already resolved through the hub's identity merges.
             var profile = try LocalProfileStore.profile(db, id: customer) ?? ProfileState(id: customer)
-            profile.apply(entry)
+            do {
+                try profile.apply(entry)
+            } catch {
+                // Thrown inside the transaction: the entry appended above goes with it.
+                throw AgentError(.invalidInput, "not recorded: \(error.message)")
+            }
             try LocalProfileStore.save(db, profile)
         }
 
@@ -77,7 +82,7 @@ struct Recorder {
                 reversed = state.policy.pointsEarned(by: ret.total)
                 if let original, original.customer == customer {
                     // Never take back more than the original sale earned, across partial returns.
-                    let remaining = original.pointsEarned - (try Journal.pointsReversed(db, originalReceipt: ret.originalReceipt))
+                    let remaining = original.pointsEarned.saturatingSubtracting(try Journal.pointsReversed(db, originalReceipt: ret.originalReceipt))
                     reversed = min(reversed, max(0, remaining))
                 }
             }
@@ -128,7 +133,7 @@ struct Recorder {
             )
         }
         let balance = try LocalProfileStore.profile(db, id: customer)?.pointsBalance ?? 0
-        let limit = balance + policy.offlineRedemptionAllowance
+        let limit = balance.saturatingAdding(policy.offlineRedemptionAllowance)
         if points > limit {
             throw AgentError(
                 .insufficientPoints,

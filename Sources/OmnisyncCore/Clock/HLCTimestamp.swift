@@ -31,7 +31,7 @@ public struct HLCTimestamp: Hashable, Comparable, Sendable, CustomStringConverti
     public init?(_ text: String) {
         let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3,
-            let wall = Int64(parts[0]), wall >= 0,
+            let wall = Int64(parts[0]), (0...InputBounds.maxWallMillis).contains(wall),
             let counter = UInt32(parts[1]),
             let replica = ReplicaID(rawValue: String(parts[2]))
         else { return nil }
@@ -46,7 +46,7 @@ extension HLCTimestamp: Codable {
         guard let timestamp = HLCTimestamp(text) else {
             throw DecodingError.dataCorruptedError(
                 in: container,
-                debugDescription: "expected a hybrid logical clock timestamp WALL:COUNTER:REPLICA"
+                debugDescription: "expected a hybrid logical clock timestamp WALL:COUNTER:REPLICA, WALL at most \(InputBounds.maxWallMillis)"
             )
         }
         self = timestamp

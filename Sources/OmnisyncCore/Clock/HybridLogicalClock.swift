@@ -27,7 +27,7 @@ public struct HybridLogicalClock: Sendable, Equatable {
         if wallMillis > last.wallMillis {
             last = HLCTimestamp(wallMillis: wallMillis, counter: 0, replica: replica)
         } else {
-            last = HLCTimestamp(wallMillis: last.wallMillis, counter: last.counter + 1, replica: replica)
+            last = Self.after(wall: last.wallMillis, counter: last.counter, replica: replica)
         }
         return last
     }
@@ -37,16 +37,22 @@ public struct HybridLogicalClock: Sendable, Equatable {
     /// seen.
     public mutating func observe(_ remote: HLCTimestamp, wallMillis: Int64) {
         let wall = max(wallMillis, last.wallMillis, remote.wallMillis)
-        let counter: UInt32
         if wall == last.wallMillis && wall == remote.wallMillis {
-            counter = max(last.counter, remote.counter) + 1
+            last = Self.after(wall: wall, counter: max(last.counter, remote.counter), replica: replica)
         } else if wall == last.wallMillis {
-            counter = last.counter + 1
+            last = Self.after(wall: wall, counter: last.counter, replica: replica)
         } else if wall == remote.wallMillis {
-            counter = remote.counter + 1
+            last = Self.after(wall: wall, counter: remote.counter, replica: replica)
         } else {
-            counter = 0
+            last = HLCTimestamp(wallMillis: wall, counter: 0, replica: replica)
         }
-        last = HLCTimestamp(wallMillis: wall, counter: counter, replica: replica)
+    }
+
+    /// The smallest timestamp of `replica` after `wall:counter`: the next
+    /// counter, or, once the counter is exhausted (a forged or corrupted
+    /// stamp can carry `UInt32.max`), the next millisecond. Never traps.
+    public static func after(wall: Int64, counter: UInt32, replica: ReplicaID) -> HLCTimestamp {
+        if counter < .max { return HLCTimestamp(wallMillis: wall, counter: counter + 1, replica: replica) }
+        return HLCTimestamp(wallMillis: wall.saturatingAdding(1), counter: 0, replica: replica)
     }
 }

@@ -63,14 +63,19 @@ extension ProfileEvent: Codable {
         if let stray = observed.keys.first(where: { set[$0] == nil }) {
             throw container.invalid(.observed, "names '\(stray.rawValue)', which the change does not set")
         }
+        let addTags = try container.decode([Tag].self, forKey: .addTags)
+        let removeTags = try container.decode([TagRemoval].self, forKey: .removeTags)
+        if addTags.count + removeTags.count > InputBounds.maxTagsPerChange {
+            throw container.invalid(.addTags, "a change may add and remove at most \(InputBounds.maxTagsPerChange) tags in all")
+        }
         self.init(
             customer: try container.decode(CustomerID.self, forKey: .customer),
             card: try container.decodeIfPresent(CardNumber.self, forKey: .card),
             enrolled: try container.decode(Bool.self, forKey: .enrolled),
             set: set,
             observed: observed,
-            addTags: try container.decode([Tag].self, forKey: .addTags),
-            removeTags: try container.decode([TagRemoval].self, forKey: .removeTags),
+            addTags: addTags,
+            removeTags: removeTags,
             consent: try container.decode([ConsentChannel: ConsentWrite].self, forKey: .consent),
             erase: try container.decode(Bool.self, forKey: .erase)
         )

@@ -46,10 +46,12 @@ public struct SaleEvent: Hashable, Sendable, Codable {
 }
 
 extension KeyedDecodingContainer {
-    /// Decodes a non-negative count of points.
+    /// Decodes a count of points: 0 to ``InputBounds/maxPointsPerEntry``.
     func decodeCount(forKey key: Key) throws -> Int64 {
         let value = try decodeInteger(forKey: key)
-        guard value >= 0 else { throw invalid(key, "must not be negative") }
+        guard (0...InputBounds.maxPointsPerEntry).contains(value) else {
+            throw invalid(key, "must be between 0 and \(InputBounds.maxPointsPerEntry)")
+        }
         return value
     }
 }

@@ -20,25 +20,36 @@ public struct PointsLedger: Hashable, Sendable, Codable {
         redeemed = [:]
     }
 
-    /// Net points earned (earned less those taken back by returns).
-    public var netEarned: Int64 { earned.values.reduce(0, +) - reversed.values.reduce(0, +) }
-    public var totalRedeemed: Int64 { redeemed.values.reduce(0, +) }
+    /// Net points earned (earned less those taken back by returns). Sums
+    /// saturate rather than trap: each counter is checked as it grows, but
+    /// merged copies of many replicas are only summed here, for display.
+    public var netEarned: Int64 { earned.values.saturatingSum().saturatingSubtracting(reversed.values.saturatingSum()) }
+    public var totalRedeemed: Int64 { redeemed.values.saturatingSum() }
     /// What the customer can spend; negative after an offline over-redemption.
-    public var balance: Int64 { netEarned - totalRedeemed }
+    public var balance: Int64 { netEarned.saturatingSubtracting(totalRedeemed) }
 
-    public mutating func earn(_ points: Int64, at replica: ReplicaID) {
-        guard points > 0 else { return }
-        earned[replica, default: 0] += points
+    /// One counter's growth by an entry: which counter, at which replica, by how much.
+    public enum Movement: Sendable, Hashable {
+        case earn(Int64)
+        case reverse(Int64)
+        case redeem(Int64)
     }
 
-    public mutating func reverse(_ points: Int64, at replica: ReplicaID) {
+    /// Grows the counter `movement` names at `replica`, or throws without
+    /// changing anything when the counter would overflow.
+    public mutating func record(_ movement: Movement, at replica: ReplicaID) throws(ApplyError) {
+        let points: Int64
+        let counter: WritableKeyPath<PointsLedger, [ReplicaID: Int64]>
+        switch movement {
+        case .earn(let value): (points, counter) = (value, \.earned)
+        case .reverse(let value): (points, counter) = (value, \.reversed)
+        case .redeem(let value): (points, counter) = (value, \.redeemed)
+        }
         guard points > 0 else { return }
-        reversed[replica, default: 0] += points
-    }
-
-    public mutating func redeem(_ points: Int64, at replica: ReplicaID) {
-        guard points > 0 else { return }
-        redeemed[replica, default: 0] += points
+        guard let grown = self[keyPath: counter][replica, default: 0].checkedAdding(points) else {
+            throw ApplyError(.pointsOverflow, "\(points) more points would overflow the counter of terminal \(replica) (its entries add up to more than \(Int64.max))")
+        }
+        self[keyPath: counter][replica] = grown
     }
 
     public mutating func merge(_ other: PointsLedger) {

@@ -18,10 +18,16 @@ extension ProfileState {
     /// grow by the entry's amounts, so each entry must be applied once per
     /// replica, in each terminal's sequence order: the agent applies it when
     /// recording, the hub when it first stores `(terminal, seq)`.
+    ///
+    /// Throws ``ApplyError`` and leaves the profile unchanged when the entry
+    /// would overflow a points counter or go past ``InputBounds/maxTagsPerProfile``.
     @discardableResult
-    public mutating func apply(_ entry: JournalEntry) -> ApplyReport {
+    public mutating func apply(_ entry: JournalEntry) throws(ApplyError) -> ApplyReport {
         guard let origin = entry.event.customer else { return ApplyReport() }
-        precondition(answers(for: origin), "applying an entry about another customer")
+        guard answers(for: origin) else {
+            // The callers resolve merged ids first; this is a bug, answered as a refusal rather than a crash.
+            throw ApplyError(.wrongCustomer, "entry seq \(entry.seq) of \(entry.terminal) is about customer \(origin), not \(id)")
+        }
         var report = ApplyReport()
         if case .profile(let change) = entry.event, change.erase {
             // Even on an erased profile: merging keeps the latest erasure, so
@@ -30,18 +36,33 @@ extension ProfileState {
             return report
         }
         guard erasure == nil else { return report }
-        if let card = entry.event.card { cards.insert(card) }
+        let replica = ReplicaID(entry.terminal)
+        // Checked before anything changes, so a refused entry leaves no trace.
         switch entry.event {
         case .sale(let sale):
-            let replica = ReplicaID(entry.terminal)
-            points[origin, default: PointsLedger()].earn(sale.pointsEarned, at: replica)
-            points[origin, default: PointsLedger()].redeem(sale.pointsRedeemed, at: replica)
+            var ledger = points[origin] ?? PointsLedger()
+            try ledger.record(.earn(sale.pointsEarned), at: replica)
+            try ledger.record(.redeem(sale.pointsRedeemed), at: replica)
+            points[origin] = ledger
             if sale.pointsRedeemed > 0 && pointsBalance < 0 {
                 report.overdraftBalance = pointsBalance
             }
         case .return(let ret):
-            points[origin, default: PointsLedger()].reverse(ret.pointsReversed, at: ReplicaID(entry.terminal))
+            var ledger = points[origin] ?? PointsLedger()
+            try ledger.record(.reverse(ret.pointsReversed), at: replica)
+            points[origin] = ledger
+        case .profile(let change):
+            let added = Set(change.addTags).subtracting(tags.adds.keys).count
+            let removed = change.removeTags.count(where: { tags.adds[$0.tag] != nil })
+            if added > 0, tags.adds.count + added - removed > InputBounds.maxTagsPerProfile {
+                throw ApplyError(.tooManyTags, "the profile would carry more than \(InputBounds.maxTagsPerProfile) tags; remove some first")
+            }
         case .scan:
+            break
+        }
+        if let card = entry.event.card { cards.insert(card) }
+        switch entry.event {
+        case .sale, .return, .scan:
             break
         case .profile(let change):
             // In declaration order, so conflicts are reported in a fixed order

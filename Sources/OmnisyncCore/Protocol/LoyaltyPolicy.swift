@@ -30,9 +30,31 @@ public struct LoyaltyPolicy: Hashable, Sendable {
     public static let `default` = LoyaltyPolicy()
 
     /// Points earned by a sale of `total`: one point (times the rate) per whole
-    /// currency unit, rounded down: 12.99 EUR earns 12 points.
+    /// currency unit, rounded down: 12.99 EUR earns 12 points. Never more
+    /// than ``InputBounds/maxPointsPerEntry``, whatever the inputs.
     public func pointsEarned(by total: Money) -> Int64 {
-        max(0, total.wholeUnits) * pointsPerCurrencyUnit
+        let earned = max(0, total.wholeUnits).checkedMultiplying(by: max(0, pointsPerCurrencyUnit)) ?? .max
+        return min(earned, InputBounds.maxPointsPerEntry)
+    }
+
+    /// The bounds each rule must stay within, so that no rule can make a
+    /// computation at a terminal overflow: `(name, range)`.
+    public static let bounds: [(rule: String, range: ClosedRange<Int64>)] = [
+        ("pointsPerCurrencyUnit", 0...InputBounds.maxPointsPerCurrencyUnit),
+        ("offlineRedemptionAllowance", 0...InputBounds.maxPointsPerEntry),
+        ("maxRedemptionStaleness", 0...maxStalenessSeconds),
+    ]
+
+    /// Ten years, in seconds: the longest a terminal may redeem offline.
+    public static let maxStalenessSeconds: Int64 = 315_360_000
+
+    /// The first rule outside its bounds and why; nil when all hold.
+    public var outOfBounds: (rule: String, message: String)? {
+        let values = [pointsPerCurrencyUnit, offlineRedemptionAllowance, maxRedemptionStaleness]
+        for ((rule, range), value) in zip(Self.bounds, values) where !range.contains(value) {
+            return (rule, "must be between \(range.lowerBound) and \(range.upperBound) (got \(value))")
+        }
+        return nil
     }
 }
 
@@ -41,7 +63,9 @@ extension LoyaltyPolicy: Codable {
         case pointsPerCurrencyUnit, offlineRedemptionAllowance, maxRedemptionStaleness
     }
 
-    /// Missing rules take their defaults, so a policy written by an older hub reads.
+    /// Missing rules take their defaults, so a policy written by an older hub
+    /// reads; a rule out of its bounds is refused (a terminal keeps the policy
+    /// it had rather than adopt one that could overflow its arithmetic).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = LoyaltyPolicy.default
@@ -50,5 +74,8 @@ extension LoyaltyPolicy: Codable {
             offlineRedemptionAllowance: try container.decodeIfPresent(Int64.self, forKey: .offlineRedemptionAllowance) ?? defaults.offlineRedemptionAllowance,
             maxRedemptionStaleness: try container.decodeIfPresent(Int64.self, forKey: .maxRedemptionStaleness) ?? defaults.maxRedemptionStaleness
         )
+        if let (rule, message) = outOfBounds, let key = CodingKeys(stringValue: rule) {
+            throw container.invalid(key, message)
+        }
     }
 }

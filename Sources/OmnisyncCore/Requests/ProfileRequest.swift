@@ -57,6 +57,9 @@ extension ProfileRequest: Decodable {
         }
         let addTags = try container.decodeIfPresent([Tag].self, forKey: .addTags) ?? []
         let removeTags = try container.decodeIfPresent([Tag].self, forKey: .removeTags) ?? []
+        if addTags.count + removeTags.count > InputBounds.maxTagsPerChange {
+            throw container.invalid(.addTags, "a change may add and remove at most \(InputBounds.maxTagsPerChange) tags in all")
+        }
         if let both = Set(addTags).intersection(removeTags).min() {
             throw container.invalid(.removeTags, "tag '\(both)' is both added and removed")
         }

@@ -24,14 +24,21 @@ extension SaleLine: Codable {
             throw container.invalid(.sku, "must be 1-64 characters without spaces")
         }
         let quantity = try container.decodeInteger(forKey: .quantity)
-        guard (1...1_000_000).contains(quantity) else {
-            throw container.invalid(.quantity, "must be between 1 and 1000000")
+        guard (1...InputBounds.maxQuantity).contains(quantity) else {
+            throw container.invalid(.quantity, "must be between 1 and \(InputBounds.maxQuantity)")
         }
         let unitPrice = try container.decode(Money.self, forKey: .unitPrice)
-        guard unitPrice.amount >= 0 else {
-            throw container.invalid(.unitPrice, "must not be negative")
+        guard (0...InputBounds.maxAmount).contains(unitPrice.amount) else {
+            throw container.invalid(.unitPrice, "amount must be between 0 and \(InputBounds.maxAmount) minor units")
         }
         self.init(sku: sku, quantity: quantity, unitPrice: unitPrice)
+    }
+
+    /// `quantity × unitPrice` in minor units, or nil past ``InputBounds/maxAmount``.
+    /// (Both factors are bounded when decoded, so the product cannot overflow.)
+    public var amount: Int64? {
+        guard let product = quantity.checkedMultiplying(by: unitPrice.amount), product <= InputBounds.maxAmount else { return nil }
+        return product
     }
 }
 
@@ -41,12 +48,16 @@ struct ReceiptBody {
     var total: Money
     var receipt: String?
 
-    /// Decodes and checks them: a non-negative total, at least one line, every
-    /// line in the total's currency.
+    /// Decodes and checks them (the receipt rule of `docs/protocol.md`): one
+    /// to ``InputBounds/maxLines`` lines, every line in the total's currency,
+    /// and `0 ≤ total ≤ Σ quantity × unitPrice ≤` ``InputBounds/maxAmount``.
+    /// Prices include tax; what the total falls short of the lines' sum is the
+    /// receipt's discount. A total above the lines' sum is refused: it is a
+    /// mistyped amount, not a sale.
     init<Key: CodingKey>(from container: KeyedDecodingContainer<Key>, lines linesKey: Key, total totalKey: Key, receipt receiptKey: Key) throws {
         total = try container.decode(Money.self, forKey: totalKey)
         guard total.amount >= 0 else { throw container.invalid(totalKey, "must not be negative") }
-        lines = try container.decode([SaleLine].self, forKey: linesKey).validated(against: total, in: container, linesKey: linesKey)
+        lines = try container.decode([SaleLine].self, forKey: linesKey).validated(against: total, in: container, linesKey: linesKey, totalKey: totalKey)
         receipt = try container.decodeReceipt(forKey: receiptKey)
     }
 }
@@ -56,14 +67,34 @@ extension Array where Element == SaleLine {
     func validated<Key: CodingKey>(
         against total: Money,
         in container: KeyedDecodingContainer<Key>,
-        linesKey: Key
+        linesKey: Key,
+        totalKey: Key
     ) throws -> Self {
         guard !isEmpty else { throw container.invalid(linesKey, "must list at least one line") }
+        guard count <= InputBounds.maxLines else {
+            throw container.invalid(linesKey, "has \(count) lines; a receipt may have at most \(InputBounds.maxLines)")
+        }
         if let index = firstIndex(where: { $0.unitPrice.currency != total.currency }) {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: container.codingPath + [linesKey, AnyCodingKey(intValue: index)!, AnyCodingKey("unitPrice")],
                 debugDescription: "currency \(self[index].unitPrice.currency) differs from the total's \(total.currency)"
             ))
+        }
+        var sum: Int64 = 0
+        for (index, line) in enumerated() {
+            guard let amount = line.amount, let next = sum.checkedAdding(amount), next <= InputBounds.maxAmount else {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: container.codingPath + [linesKey, AnyCodingKey(intValue: index)!],
+                    debugDescription: "the lines add up to more than \(InputBounds.maxAmount) minor units, the largest amount a receipt may carry"
+                ))
+            }
+            sum = next
+        }
+        guard total.amount <= sum else {
+            throw container.invalid(
+                totalKey,
+                "\(total) is more than the lines add up to (\(Money(amount: sum, currency: total.currency))); the total is the lines' sum less any discount"
+            )
         }
         return self
     }

@@ -26,7 +26,9 @@ extension SaleRequest: Decodable {
         let reference = try container.decodeReference(customer: .customer, card: .card)
         let body = try ReceiptBody(from: container, lines: .lines, total: .total, receipt: .receipt)
         let redeemed = try container.decodeIntegerIfPresent(forKey: .pointsRedeemed) ?? 0
-        guard redeemed >= 0 else { throw container.invalid(.pointsRedeemed, "must not be negative") }
+        guard (0...InputBounds.maxPointsPerEntry).contains(redeemed) else {
+            throw container.invalid(.pointsRedeemed, "must be between 0 and \(InputBounds.maxPointsPerEntry)")
+        }
         if redeemed > 0 && reference.isAnonymous {
             throw container.invalid(.pointsRedeemed, "needs a customer or card to redeem from")
         }

@@ -30,26 +30,34 @@ public struct CustomerActivity: Sendable, Hashable, Codable {
         spend = [:]
     }
 
-    /// Folds one entry at a terminal of `store` into the projection.
-    public mutating func apply(_ entry: JournalEntry, store: StoreID) {
+    /// Folds one entry at a terminal of `store` into the projection; throws,
+    /// changing nothing, when the customer's spend would overflow.
+    public mutating func apply(_ entry: JournalEntry, store: StoreID) throws(ApplyError) {
         let at = entry.recordedAt
-        stores.insert(store)
-        lastSeen = max(lastSeen ?? at, at)
         switch entry.event {
         case .sale(let sale):
+            try addSpend(sale.total.amount, in: sale.total.currency)
             orders += 1
             channels.insert("store")
             firstPurchase = min(firstPurchase ?? at, at)
             lastPurchase = max(lastPurchase ?? at, at)
-            spend[sale.total.currency, default: 0] += sale.total.amount
         case .return(let ret):
+            try addSpend(-ret.total.amount, in: ret.total.currency)
             returns += 1
-            spend[ret.total.currency, default: 0] -= ret.total.amount
         case .scan:
             visits += 1
         case .profile:
             break
         }
+        stores.insert(store)
+        lastSeen = max(lastSeen ?? at, at)
+    }
+
+    private mutating func addSpend(_ amount: Int64, in currency: Currency) throws(ApplyError) {
+        guard let sum = spend[currency, default: 0].checkedAdding(amount) else {
+            throw ApplyError(.spendOverflow, "the customer's spend in \(currency) would overflow")
+        }
+        spend[currency] = sum
     }
 
     /// Adds another customer's activity (an identity merge).
@@ -62,7 +70,7 @@ public struct CustomerActivity: Sendable, Hashable, Codable {
         lastSeen = [lastSeen, other.lastSeen].compactMap { $0 }.max()
         channels.formUnion(other.channels)
         stores.formUnion(other.stores)
-        spend.merge(other.spend, uniquingKeysWith: +)
+        spend.merge(other.spend) { $0.saturatingAdding($1) }
     }
 
     enum CodingKeys: String, CodingKey {

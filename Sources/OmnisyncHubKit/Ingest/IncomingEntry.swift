@@ -103,6 +103,9 @@ extension IncomingPush: Decodable {
         backlog = try container.decode(Int64.self, forKey: .backlog)
         guard backlog >= 0 else { throw container.invalid(.backlog, "must not be negative") }
         entries = try container.decode([IncomingEntry].self, forKey: .entries)
+        guard entries.count <= InputBounds.maxEntriesPerPush else {
+            throw container.invalid(.entries, "has \(entries.count) entries; a push may carry at most \(InputBounds.maxEntriesPerPush) (send the rest in the next push)")
+        }
         if let hashes = try container.decodeIfPresent([String?].self, forKey: .hashes) {
             guard hashes.count == entries.count else {
                 throw container.invalid(.hashes, "has \(hashes.count) items for \(entries.count) entries")

@@ -170,22 +170,46 @@ public struct Ingestor: Sendable {
             return Stored(incoming: incoming, entry: placed, quarantineReason: nil, customer: nil, redact: false)
         }
 
+        // Decide everything first and change nothing until the entry has
+        // applied: an entry that cannot be applied is quarantined without a trace.
         var target = resolve(origin, state)
-        if let card = placed.event.card {
-            target = settleCard(card, for: target, entry: placed, &state, &output)
+        let card = placed.event.card.map { decideCard($0, for: target, entry: placed, state) } ?? .keep
+        var record: CustomerRecord
+        if case .merge(let holder, let survivor, _) = card {
+            target = holder
+            record = survivor
+        } else {
+            record = state.customers[target] ?? CustomerRecord(id: target)
         }
-        var record = state.customers[target] ?? CustomerRecord(id: target)
         if !record.state.answers(for: origin) {
             // An alias from an earlier merge whose record predates it.
             record.state.absorb(ProfileState(id: origin))
         }
         let wasErased = record.state.isErased
         let previousState = record.state
-        let report = record.state.apply(placed)
-        if record.state.isErased {
-            record.activity = CustomerActivity()
-        } else {
-            record.activity.apply(placed, store: state.store)
+        let report: ProfileState.ApplyReport
+        do {
+            report = try record.state.apply(placed)
+            if record.state.isErased {
+                record.activity = CustomerActivity()
+            } else {
+                try record.activity.apply(placed, store: state.store)
+            }
+        } catch {
+            return Stored(incoming: incoming, entry: placed, quarantineReason: "cannot apply: \(error.message)", customer: target, redact: false)
+        }
+
+        switch card {
+        case .keep:
+            break
+        case .conflict(let conflict):
+            output.conflicts.append(conflict)
+        case .merge(let holder, _, let alias):
+            state.customers[alias.alias] = nil
+            for (from, to) in state.aliases where to == alias.alias { state.aliases[from] = holder }
+            state.aliases[alias.alias] = holder
+            output.changedStates.insert(holder)
+            output.absorbed.append(alias)
         }
         if record.state != previousState { output.changedStates.insert(target) }
         for conflict in report.conflicts {
@@ -208,7 +232,10 @@ public struct Ingestor: Sendable {
             ))
         }
         if record.state.isErased && !wasErased { output.erased.insert(target) }
-        for card in record.state.cards { state.cardOwners[card] = target }
+        // As in the stored card index, the first holder of a card keeps it.
+        for card in record.state.cards where state.cardOwners[card].map({ resolve($0, state) == target }) ?? true {
+            state.cardOwners[card] = target
+        }
         state.customers[target] = record
         return Stored(incoming: incoming, entry: placed, quarantineReason: nil, customer: target, redact: record.state.isErased)
     }
@@ -228,11 +255,14 @@ public struct Ingestor: Sendable {
     /// time, unique for the terminal, and remembers the replacement so later
     /// references to the original translate.
     private func clamp(_ entry: JournalEntry, _ state: inout Input, _ output: inout Output) -> JournalEntry {
-        let limit = state.receivedAt.millis + state.clockToleranceMillis
+        let limit = state.receivedAt.millis.saturatingAdding(state.clockToleranceMillis)
         guard entry.hlc.wallMillis > limit else { return entry }
         let wall = max(state.receivedAt.millis, state.lastClamped?.wallMillis ?? 0)
-        let counter = state.lastClamped?.wallMillis == wall ? state.lastClamped!.counter + 1 : 0
-        let replacement = HLCTimestamp(wallMillis: wall, counter: counter, replica: entry.hlc.replica)
+        let replacement = if let last = state.lastClamped, last.wallMillis == wall {
+            HybridLogicalClock.after(wall: wall, counter: last.counter, replica: entry.hlc.replica)
+        } else {
+            HLCTimestamp(wallMillis: wall, counter: 0, replica: entry.hlc.replica)
+        }
         state.lastClamped = replacement
         state.corrections[entry.hlc] = replacement
         output.corrections[entry.hlc] = replacement
@@ -247,13 +277,29 @@ public struct Ingestor: Sendable {
         return current
     }
 
-    /// A card names one person. When a terminal enrolled a new customer for a
-    /// card that already belongs to someone, the new customer is merged into
-    /// the card's holder; any other disagreement is logged, never guessed.
-    private func settleCard(_ card: CardNumber, for target: CustomerID, entry: JournalEntry, _ state: inout Input, _ output: inout Output) -> CustomerID {
+    /// What an entry naming a card does to identities.
+    enum CardDecision {
+        /// Nothing: the card is the customer's own, or unknown.
+        case keep
+        /// The card belongs to someone else and the entry's customer is not
+        /// new: logged for an operator, never guessed.
+        case conflict(ConflictRecord)
+        /// An offline double enrolment: the new customer merges into the
+        /// card's holder (`survivor` is the holder's record after the merge).
+        case merge(holder: CustomerID, survivor: CustomerRecord, alias: AliasRecord)
+    }
+
+    /// A card names one person. When a terminal enrolled a customer the hub
+    /// has never seen for a card that already belongs to someone, that is one
+    /// person enrolled twice while offline, and the new customer merges into
+    /// the card's holder. A customer the hub already knows is never merged
+    /// because an entry says so (a stolen terminal could otherwise join any
+    /// two customers); the disagreement is logged for an operator, who can
+    /// `customers merge` if it is right.
+    private func decideCard(_ card: CardNumber, for target: CustomerID, entry: JournalEntry, _ state: Input) -> CardDecision {
         guard let holder = state.cardOwners[card].map({ resolve($0, state) }), holder != target,
             let holderRecord = state.customers[holder], !holderRecord.state.isErased
-        else { return target }
+        else { return .keep }
         let enrolled: Bool
         switch entry.event {
         case .sale(let sale): enrolled = sale.enrolled
@@ -261,24 +307,15 @@ public struct Ingestor: Sendable {
         case .profile(let change): enrolled = change.enrolled
         case .return: enrolled = false
         }
-        let targetRecord = state.customers[target]
-        guard enrolled, targetRecord?.state.isErased != true else {
-            output.conflicts.append(ConflictRecord(
+        guard enrolled, state.customers[target] == nil else {
+            return .conflict(ConflictRecord(
                 customer: target,
                 conflict: FieldConflict(field: "card", lost: .init(value: card.rawValue, stamp: entry.hlc), won: .init(value: holder.rawValue, stamp: entry.hlc)),
                 terminal: entry.terminal, seq: entry.seq, detectedAt: state.receivedAt
             ))
-            return target
         }
         var survivor = holderRecord
-        survivor.state.absorb(targetRecord?.state ?? ProfileState(id: target))
-        if let targetRecord { survivor.activity.absorb(targetRecord.activity) }
-        state.customers[holder] = survivor
-        state.customers[target] = nil
-        for (alias, aliased) in state.aliases where aliased == target { state.aliases[alias] = holder }
-        state.aliases[target] = holder
-        output.changedStates.insert(holder)
-        output.absorbed.append(AliasRecord(alias: target, target: holder, reason: "enrolled card \(card.masked), which already belonged to \(holder)"))
-        return holder
+        survivor.state.absorb(ProfileState(id: target))
+        return .merge(holder: holder, survivor: survivor, alias: AliasRecord(alias: target, target: holder, reason: "enrolled card \(card.masked), which already belonged to \(holder)"))
     }
 }

@@ -11,6 +11,15 @@ public struct HubSettings: Sendable, Hashable, Codable {
 
     public static let `default` = HubSettings()
 
+    /// A year: the largest tolerance `policy set --clock-tolerance` takes, so
+    /// that adding it to a reading in milliseconds cannot overflow.
+    public static let maxClockToleranceSeconds: Int64 = 31_536_000
+
+    /// The tolerance in milliseconds, held within its bounds.
+    public var clockToleranceMillis: Int64 {
+        min(max(clockToleranceSeconds, 0), Self.maxClockToleranceSeconds) * 1000
+    }
+
     enum CodingKeys: String, CodingKey {
         case clockToleranceSeconds
     }

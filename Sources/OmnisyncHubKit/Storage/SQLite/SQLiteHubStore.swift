@@ -441,7 +441,7 @@ public struct SQLiteHubStore: HubStore {
         let settings = try setting(db, "hub_settings", default: HubSettings.default)
         return Ingestor.Input(
             terminal: terminal.id, store: terminal.store, policy: try policy(db, store: terminal.store), receivedAt: receivedAt,
-            clockToleranceMillis: settings.clockToleranceSeconds * 1000, lastClamped: lastClamped, corrections: corrections,
+            clockToleranceMillis: settings.clockToleranceMillis, lastClamped: lastClamped, corrections: corrections,
             customers: customers, aliases: aliases, cardOwners: owners
         )
     }
