@@ -57,8 +57,11 @@ public struct Agent: Sendable {
     /// queued sales are never thrown away by a re-initialisation. Re-running
     /// init with the same terminal and hub keeps the sync position.
     public static func initialize(_ directory: AgentDataDirectory, settings: Settings) throws(AgentError) -> Agent {
-        guard settings.hub.hasPrefix("https://") || settings.hub.hasPrefix("http://") else {
-            throw AgentError(.invalidInput, "hub URL must start with https:// (got '\(settings.hub)')")
+        guard settings.hub.lowercased().hasPrefix("https://"), settings.hub.count > "https://".count else {
+            throw AgentError(
+                .invalidInput,
+                "hub URL must start with https:// (got '\(settings.hub)'): the token and customers' personal data never travel in clear text"
+            )
         }
         guard !settings.token.isEmpty, !settings.token.contains(where: \.isWhitespace) else {
             throw AgentError(.invalidInput, "the token must be the single word printed by `omnisync-hub terminals add`")

@@ -42,6 +42,16 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP, only behind a proxy that terminates TLS.")
     var insecureHTTP = false
 
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp(
+        "Open connections at most; more are closed on arrival (default 4096, fewer if the process may open fewer files).", valueName: "N"))
+    var maxConnections: Int?
+
+    @Option(name: .customLong("tls-handshake-timeout"), help: ArgumentHelp("Seconds a client has to finish the TLS handshake.", valueName: "SECONDS"))
+    var tlsHandshakeTimeout: Double = 10
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds a connection may stay open without a request in progress.", valueName: "SECONDS"))
+    var idleTimeout: Double = 30
+
     func validate() throws {
         guard (tlsCertificate == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together")
@@ -51,6 +61,10 @@ struct Serve: AsyncParsableCommand {
         }
         guard !(requireClientCertificate && tlsCertificate != nil && clientCA == nil) else {
             throw ValidationError("with --tls-cert, name the CA that signs client certificates with --client-ca FILE")
+        }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
+        for (name, value) in [("--tls-handshake-timeout", tlsHandshakeTimeout), ("--idle-timeout", idleTimeout)] where !(0.1...3600).contains(value) {
+            throw ValidationError("\(name) must be between 0.1 and 3600 seconds")
         }
         guard ListenAddress(listen) != nil else {
             throw ValidationError("--listen must be HOST:PORT, e.g. 0.0.0.0:8443 (got '\(listen)')")
@@ -75,7 +89,11 @@ struct Serve: AsyncParsableCommand {
             try await HubServer.run(
                 store: store,
                 adminToken: adminToken,
-                configuration: .init(host: address.host, port: address.port, tls: tls),
+                configuration: .init(host: address.host, port: address.port, tls: tls, limits: ConnectionLimits(
+                    maxConnections: maxConnections ?? FileLimit.raiseAndFit(ConnectionLimits().maxConnections),
+                    tlsHandshakeTimeout: .milliseconds(Int64(tlsHandshakeTimeout * 1000)),
+                    idleTimeout: .milliseconds(Int64(idleTimeout * 1000))
+                )),
                 logger: logger,
                 onListening: { port in
                     // Scripts and tests wait for this line to know the hub is up.

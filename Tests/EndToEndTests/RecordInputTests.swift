@@ -10,6 +10,9 @@ import Testing
         ("sale", #"{"lines":[],"total":{"amount":1,"currency":"EUR"}}"#, "invalid sale: lines: must list at least one line"),
         ("sale", #"{"lines":[{"sku":"A","quantity":1,"unitPrice":{"amount":1,"currency":"EUR"}}],"total":{"amount":1.5,"currency":"EUR"}}"#, "invalid sale: total.amount: expected an integer"),
         ("sale", #"{"lines":[{"sku":"A","quantity":1,"unitPrice":{"amount":1,"currency":"EUR"}}],"total":{"amount":1,"currency":"EUR"},"discount":5}"#, "invalid sale: discount: unknown field"),
+        // The amounts that once overflowed the hub's arithmetic on every resend.
+        ("sale", #"{"card":"12345678","lines":[{"sku":"A","quantity":1,"unitPrice":{"amount":4611686018427387904,"currency":"EUR"}}],"total":{"amount":4611686018427387904,"currency":"EUR"}}"#, "invalid sale: lines[0].unitPrice: amount must be between 0 and 1000000000000 minor units"),
+        ("sale", #"{"lines":[{"sku":"A","quantity":2,"unitPrice":{"amount":100,"currency":"EUR"}}],"total":{"amount":201,"currency":"EUR"}}"#, "invalid sale: total: 2.01 EUR is more than the lines add up to (2.00 EUR)"),
         ("return", #"{"lines":[{"sku":"A","quantity":1,"unitPrice":{"amount":1,"currency":"EUR"}}],"total":{"amount":1,"currency":"EUR"}}"#, "invalid return: originalReceipt: missing field"),
         ("scan", #"{"card":"12"}"#, "invalid scan: card: invalid card number"),
         ("scan", #"{}"#, "invalid scan: card: missing field"),

@@ -160,7 +160,7 @@ struct SyncEngine {
         switch error {
         case .unreachable, .untrustedCertificate, .tlsHandshakeFailed:
             return AgentError(.hubUnreachable, error.description)
-        case .clientCertificateRefused:
+        case .clientCertificateRefused, .clearTextRefused:
             return AgentError(.hubRejected, error.description)
         case .clientCertificateUnusable:
             return AgentError(.storage, error.description)

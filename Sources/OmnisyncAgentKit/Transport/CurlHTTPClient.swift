@@ -106,7 +106,12 @@ public final class CurlHTTPClient: @unchecked Sendable {
             set(omnisync_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, options.totalTimeout.milliseconds))
             set(omnisync_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1))
             set(omnisync_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2))
-            set(omnisync_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "https,http"))
+            // Clear text is refused outright: the token and customers' personal
+            // data never travel unencrypted, not even after a redirect, and
+            // never over TLS older than 1.2.
+            set(omnisync_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "https"))
+            set(omnisync_curl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "https"))
+            set(omnisync_curl_setopt_long(handle, CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2)))
             if let caFile = options.caFile {
                 set(omnisync_curl_setopt_string(handle, CURLOPT_CAINFO, caFile))
                 // Only the pinned CA: ignore the system's directory of CAs.
@@ -173,6 +178,8 @@ public final class CurlHTTPClient: @unchecked Sendable {
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
             return .unreachable("no answer within the time limit (\(detail))")
+        case CURLE_UNSUPPORTED_PROTOCOL:
+            return .clearTextRefused(detail)
         case CURLE_SSL_CERTPROBLEM:
             return .clientCertificateUnusable(detail)
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR:

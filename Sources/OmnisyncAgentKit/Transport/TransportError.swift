@@ -13,6 +13,9 @@ public enum TransportError: Error, Equatable, Sendable, CustomStringConvertible 
     case clientCertificateRefused(String)
     /// This terminal's own client certificate or key cannot be loaded.
     case clientCertificateUnusable(String)
+    /// The hub URL is not `https://` (a data dir set up by an older agent):
+    /// the agent does not send the token or personal data in clear text.
+    case clearTextRefused(String)
     /// The hub answered with an error status and its JSON error body.
     case rejected(status: Int, code: String, message: String)
     /// The hub answered something this agent cannot read.
@@ -27,6 +30,8 @@ public enum TransportError: Error, Equatable, Sendable, CustomStringConvertible 
             "hub refused this terminal's client certificate (none installed, expired, or not from the CA the hub trusts; install one with `omnisync-agent init --client-cert/--client-key`): \(detail)"
         case .clientCertificateUnusable(let detail):
             "this terminal's client certificate cannot be used (client-cert.pem / client-key.pem in the data dir; reinstall with `omnisync-agent init --client-cert/--client-key`): \(detail)"
+        case .clearTextRefused(let detail):
+            "the hub URL is not https:// and this agent sends nothing in clear text; re-run `omnisync-agent init --hub https://...` (pending entries are kept): \(detail)"
         case .rejected(let status, let code, let message): "hub refused the request (HTTP \(status) \(code)): \(message)"
         case .invalidResponse(let detail): "unexpected answer from the hub: \(detail)"
         }

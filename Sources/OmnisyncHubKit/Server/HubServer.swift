@@ -12,11 +12,14 @@ public struct HubServerConfiguration: Sendable {
     public var port: Int
     /// TLS settings; nil serves plain HTTP (only behind a TLS-terminating proxy).
     public var tls: TLSConfiguration?
+    /// Handshake and idle timeouts and the cap on open connections.
+    public var limits: ConnectionLimits
 
-    public init(host: String, port: Int, tls: TLSConfiguration?) {
+    public init(host: String, port: Int, tls: TLSConfiguration?, limits: ConnectionLimits = .init()) {
         self.host = host
         self.port = port
         self.tls = tls
+        self.limits = limits
     }
 }
 
@@ -45,15 +48,27 @@ public enum HubServer {
         // A hub that verifies client certificates also ties each to its terminal.
         let bindsClientCertificates = configuration.tls.map { $0.certificateVerification != .none } ?? false
         let router = HubRouter.make(store: store, adminToken: adminToken, bindsClientCertificates: bindsClientCertificates)
+        let limits = configuration.limits
+        let open = OpenConnections()
+        let http = HTTP1Channel.Configuration(idleTimeout: TimeAmount(limits.idleTimeout))
         let server: HTTPServerBuilder
         if let tls = configuration.tls {
             do {
-                server = try .tls(.http1(), tlsConfiguration: tls)
+                // Fails here, at start, on unreadable keys or certificates.
+                _ = try NIOSSLContext(configuration: tls)
             } catch {
                 throw HubError(.configuration, "cannot set up TLS: \(error)")
             }
+            server = HTTPServerBuilder { responder in
+                GuardedChannel(
+                    base: try TLSChannel(HTTP1Channel(responder: responder, configuration: http), tlsConfiguration: tls),
+                    limits: limits, open: open, usesTLS: true
+                )
+            }
         } else {
-            server = .http1()
+            server = HTTPServerBuilder { responder in
+                GuardedChannel(base: HTTP1Channel(responder: responder, configuration: http), limits: limits, open: open, usesTLS: false)
+            }
         }
         return Application(
             router: router,
