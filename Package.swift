@@ -182,6 +182,7 @@ let package = Package(
             name: "OmnisyncCoreTests",
             dependencies: [
                 "OmnisyncCore",
+                "OmnisyncTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strictSettings

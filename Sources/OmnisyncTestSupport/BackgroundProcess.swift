@@ -59,9 +59,11 @@ public final class BackgroundProcess: Sendable {
             self?.received(String(decoding: data, as: UTF8.self))
         }
         process.terminationHandler = { [weak self] finished in
+            ChildProcesses.forget(finished.processIdentifier)
             self?.exited(finished.terminationStatus)
         }
         try process.run()
+        ChildProcesses.register(process.processIdentifier)
     }
 
     /// A test that fails half-way drops its processes without stopping them;

@@ -27,12 +27,15 @@ public final class FaultProxy: Sendable {
 
     private struct State {
         var faults: [Fault]
+        var upstreamPort: Int
+        var random: SeededGenerator
         var drawn: [Fault: Int] = [:]
         var open = true
     }
 
     /// Starts forwarding to `127.0.0.1:upstreamPort`, drawing each connection's
-    /// fault from `faults` (repeat a fault to make it likelier).
+    /// fault from `faults` (repeat a fault to make it likelier) with a seeded
+    /// generator whose seed is printed (see ``TestSeed``).
     public init(upstreamPort: Int, faults: [Fault] = Fault.transient) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw TestSupportError("socket: \(String(cString: strerror(errno)))") }
@@ -55,10 +58,23 @@ public final class FaultProxy: Sendable {
         }
         self.port = Int(UInt16(bigEndian: address.sin_port))
         self.listener = listener
-        self.state = Mutex(State(faults: faults))
+        let random = faults.count > 1 ? TestSeed.generator("fault proxy on port \(port)") : SeededGenerator(seed: 1)
+        self.state = Mutex(State(faults: faults, upstreamPort: upstreamPort, random: random))
         BrokenPipes.ignore()
-        let thread = Thread { [self] in self.acceptLoop(upstreamPort: upstreamPort) }
+        let thread = Thread { [self] in self.acceptLoop() }
         thread.start()
+    }
+
+    /// A proxy that passes everything through to `upstreamPort`: a stable
+    /// address for a hub that restarts on a new port (tests never restart a
+    /// server on a port another process may have taken meanwhile).
+    public static func front(for upstreamPort: Int) throws -> FaultProxy {
+        try FaultProxy(upstreamPort: upstreamPort, faults: [.none])
+    }
+
+    /// Forwards new connections to `port` from now on.
+    public func forward(to port: Int) {
+        state.withLock { $0.upstreamPort = port }
     }
 
     /// How many connections drew each fault so far.
@@ -71,14 +87,16 @@ public final class FaultProxy: Sendable {
         close(listener)
     }
 
-    private func acceptLoop(upstreamPort: Int) {
+    private func acceptLoop() {
         while state.withLock({ $0.open }) {
             let client = accept(listener, nil, nil)
             guard client >= 0 else { continue }
-            let fault = state.withLock { state -> Fault in
-                let fault = state.faults.randomElement() ?? .none
+            let (fault, upstreamPort, cutAfter) = state.withLock { state -> (Fault, Int, Int) in
+                let fault = state.faults.randomElement(using: &state.random) ?? .none
                 state.drawn[fault, default: 0] += 1
-                return fault
+                // A cut falls somewhere inside the first few kilobytes: the TLS
+                // handshake, the request's headers, or its body.
+                return (fault, state.upstreamPort, Int.random(in: 200...6000, using: &state.random))
             }
             if fault == .refuse {
                 close(client)
@@ -93,9 +111,6 @@ public final class FaultProxy: Sendable {
                 close(client)
                 continue
             }
-            // A cut falls somewhere inside the first few kilobytes: the TLS
-            // handshake, the request's headers, or its body.
-            let cutAfter = Int.random(in: 200...6000)
             let requestLimit = fault == .cutRequest ? cutAfter : Int.max
             let responseLimit = fault == .cutResponse ? cutAfter : Int.max
             let delay = fault == .delay
@@ -119,6 +134,7 @@ public final class FaultProxy: Sendable {
         while true {
             let count = read(source, &buffer, buffer.count)
             if count <= 0 { break }
+            // Timing only (threads' timing is not replayable anyway), so not from the seeded draws.
             if delay { usleep(UInt32.random(in: 0...20_000)) }
             let allowed = min(count, limit - forwarded)
             var written = 0

@@ -10,22 +10,30 @@ import Glibc
 /// takes. Its output is kept in `DIR-hub.log` for the test to read.
 public final class HubProcess: Sendable {
     public let dataDirectory: String
+    /// The port the hub itself listens on.
     public let port: Int
+    /// The stable front it was started behind, if any (see ``start(dataDirectory:port:front:extraArguments:environment:)``).
+    public let front: FaultProxy?
     private let process: BackgroundProcess
 
-    public var url: String { "https://127.0.0.1:\(port)" }
+    /// Where agents reach it: its front when it has one.
+    public var url: String { "https://127.0.0.1:\(front?.port ?? port)" }
     public var caFile: String { dataDirectory + "/tls/ca.pem" }
     public var logPath: String { process.logPath }
 
-    private init(dataDirectory: String, port: Int, process: BackgroundProcess) {
+    private init(dataDirectory: String, port: Int, front: FaultProxy?, process: BackgroundProcess) {
         self.dataDirectory = dataDirectory
         self.port = port
+        self.front = front
         self.process = process
     }
 
-    /// Starts the hub; port 0 picks a free port.
+    /// Starts the hub; port 0 picks a free port. With `front`, the hub is
+    /// reached through that pass-through proxy (``FaultProxy/front(for:)``),
+    /// which is re-pointed at it: a hub restarted behind the same front keeps
+    /// its address without reusing a port.
     public static func start(
-        dataDirectory: String, port: Int = 0, extraArguments: [String] = [], environment: [String: String] = [:]
+        dataDirectory: String, port: Int = 0, front: FaultProxy? = nil, extraArguments: [String] = [], environment: [String: String] = [:]
     ) async throws -> HubProcess {
         let process = try BackgroundProcess(
             try Executables.url("omnisync-hub"),
@@ -37,7 +45,8 @@ public final class HubProcess: Sendable {
         guard let listening = line.split(separator: ":").last.flatMap({ Int($0) }) else {
             throw TestSupportError("cannot read the port in '\(line)'")
         }
-        return HubProcess(dataDirectory: dataDirectory, port: listening, process: process)
+        front?.forward(to: listening)
+        return HubProcess(dataDirectory: dataDirectory, port: listening, front: front, process: process)
     }
 
     /// Stops the hub with SIGTERM (graceful) and waits for it to exit.

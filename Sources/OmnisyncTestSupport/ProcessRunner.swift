@@ -41,7 +41,10 @@ public enum ProcessRunner {
         process.standardInput = input
 
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            process.terminationHandler = { finished in
+                ChildProcesses.forget(finished.processIdentifier)
+                continuation.resume(returning: finished.terminationStatus)
+            }
             do {
                 try process.run()
             } catch {
@@ -49,6 +52,7 @@ public enum ProcessRunner {
                 continuation.resume(throwing: error)
                 return
             }
+            ChildProcesses.register(process.processIdentifier)
             // A process may exit without reading its input (a usage error):
             // that is its answer, not the harness's failure.
             BrokenPipes.ignore()

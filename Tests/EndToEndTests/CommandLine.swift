@@ -32,9 +32,10 @@ struct CommandLine {
         return try #require(try result.json() as? [String: Any], sourceLocation: sourceLocation)
     }
 
-    /// Starts a hub in `scratch` and a registered, initialised agent of terminal T-1.
-    func hubWithOneTerminal(in scratch: TemporaryDirectory) async throws -> (HubProcess, AgentCLI) {
-        let hub = try await HubProcess.start(dataDirectory: scratch.appending("hub"))
+    /// Starts a hub in `scratch` and a registered, initialised agent of terminal T-1;
+    /// behind `front` for a test that restarts the hub.
+    func hubWithOneTerminal(in scratch: TemporaryDirectory, front: FaultProxy? = nil) async throws -> (HubProcess, AgentCLI) {
+        let hub = try await HubProcess.start(dataDirectory: scratch.appending("hub"), front: front)
         let token = try await register("T-1", store: "S-1", hubDirectory: hub.dataDirectory)
         let agent = AgentCLI(commandLine: self, dataDirectory: scratch.appending("agent"))
         try await agent.initialise(hub: hub, terminal: "T-1", store: "S-1", token: token)

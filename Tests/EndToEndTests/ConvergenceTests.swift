@@ -5,13 +5,16 @@ import Testing
 /// The merge engine end to end: three terminals edit the same customers while
 /// the hub is down, then sync in shuffled orders; every replica ends with the
 /// same customers, and nothing a store did is lost without a trace.
-@Suite(.serialized) struct ConvergenceTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ConvergenceTests {
     @Test func threeOfflineTerminalsEditingTheSameCustomersConverge() async throws {
         let scratch = try TemporaryDirectory("e2e-merge")
         defer { scratch.remove() }
         let cli = try CommandLine()
         let hubDirectory = scratch.appending("hub")
-        var hub = try await HubProcess.start(dataDirectory: hubDirectory)
+        // A stable address for the hub, which restarts on a new port.
+        let front = try FaultProxy.front(for: 0)
+        defer { front.stop() }
+        var hub = try await HubProcess.start(dataDirectory: hubDirectory, front: front)
         #expect(try await cli.hub("policy", "set", "--offline-allowance", "50", "--data-dir", hubDirectory).status == 0)
 
         var agents: [String: AgentCLI] = [:]
@@ -37,7 +40,6 @@ import Testing
         }
 
         // The hub goes down; all three terminals edit the same customers.
-        let port = hub.port
         await hub.stop()
         let edits: [(AgentCLI, String, String)] = [
             (a, "profile", #"{"card":"11110001","set":{"name":"Jane A"},"addTags":["vip"],"consent":{"email":"in"}}"#),
@@ -54,10 +56,11 @@ import Testing
         }
 
         // The hub returns; the terminals sync twice, each time in a random order.
-        hub = try await HubProcess.start(dataDirectory: hubDirectory, port: port)
+        hub = try await HubProcess.start(dataDirectory: hubDirectory, front: front)
         var orders: [[String]] = []
+        var random = TestSeed.generator("sync orders")
         for _ in 0..<2 {
-            let order = ["T-A", "T-B", "T-C"].shuffled()
+            let order = ["T-A", "T-B", "T-C"].shuffled(using: &random)
             orders.append(order)
             for terminal in order {
                 let synced = try await agents[terminal]!.run("sync")

@@ -9,7 +9,7 @@ import Glibc
 /// Crash safety with real processes: `kill -9` of `record`, `sync`, the
 /// daemon and the hub at random moments never loses an acknowledged entry nor
 /// stores one twice.
-@Suite(.serialized) struct CrashTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct CrashTests {
     /// Kills per run: 50 in CI; `OMNISYNC_CRASH_KILLS=500` for a long run.
     static let kills = ProcessInfo.processInfo.environment["OMNISYNC_CRASH_KILLS"].flatMap(Int.init) ?? 50
 
@@ -19,15 +19,19 @@ import Glibc
         let scratch = try TemporaryDirectory("e2e-crash")
         defer { scratch.remove() }
         let cli = try CommandLine()
-        var (hub, agent) = try await cli.hubWithOneTerminal(in: scratch)
+        // A stable address for the hub, which restarts on a new port.
+        let front = try FaultProxy.front(for: 0)
+        defer { front.stop() }
+        var (hub, agent) = try await cli.hubWithOneTerminal(in: scratch, front: front)
         let saleFile = scratch.appending("sale.json")
         try Data(Self.sale.utf8).write(to: URL(fileURLWithPath: saleFile))
         let recordArguments = ["record", "sale", "--json-file", saleFile, "--json", "--data-dir", agent.dataDirectory]
 
         var acknowledged: [String] = []
         var killed: [String: Int] = [:]
+        var random = TestSeed.generator("crash test")
         func pause(upTo milliseconds: Int) async throws {
-            try await Task.sleep(for: .microseconds(Int.random(in: 0...(milliseconds * 1000))))
+            try await Task.sleep(for: .microseconds(Int.random(in: 0...(milliseconds * 1000), using: &random)))
         }
         /// Starts `arguments`, kills it with SIGKILL after a random pause; returns
         /// the output of a run that finished first.
@@ -46,7 +50,7 @@ import Glibc
 
         var kills = 0
         while kills < Self.kills {
-            switch Int.random(in: 0..<10) {
+            switch Int.random(in: 0..<10, using: &random) {
             case 0..<5:
                 // A sale being recorded: acknowledged only if `record` exited 0.
                 if let output = try await runKilling(recordArguments, within: 60, as: "record"),
@@ -76,7 +80,7 @@ import Glibc
                 killed["hub", default: 0] += 1
                 kills += 1
                 _ = await sync.waitForExit()
-                hub = try await HubProcess.start(dataDirectory: hub.dataDirectory, port: hub.port)
+                hub = try await HubProcess.start(dataDirectory: hub.dataDirectory, front: front)
             }
         }
 
@@ -111,7 +115,7 @@ import Glibc
 
 /// A journal edited behind the agent's back is caught by `verify` at the
 /// terminal and by the hub, which quarantines the entry instead of applying it.
-@Suite(.serialized) struct TamperingTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct TamperingTests {
     @Test func aPendingSaleEditedInTheDatabaseIsCaughtAtBothEnds() async throws {
         let scratch = try TemporaryDirectory("e2e-tamper")
         defer { scratch.remove() }

@@ -4,7 +4,7 @@ import Testing
 
 /// `omnisync-agent run`: syncs on its own, lets `record` write next to it, and
 /// stops gracefully on SIGTERM.
-@Suite(.serialized) struct DaemonTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct DaemonTests {
     @Test func theDaemonSyncsEntriesRecordedNextToItAndStopsCleanlyOnSIGTERM() async throws {
         let scratch = try TemporaryDirectory("e2e-daemon")
         defer { scratch.remove() }

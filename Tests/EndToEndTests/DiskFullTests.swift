@@ -7,7 +7,7 @@ import Glibc
 
 /// A full or read-only disk: `record` fails with exit 1 and a clear message,
 /// nothing recorded earlier is lost, and recording resumes once space returns.
-@Suite(.serialized) struct DiskFullTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct DiskFullTests {
     func sh(_ command: String) async throws -> ProcessResult {
         try await ProcessRunner.run(URL(fileURLWithPath: "/bin/sh"), ["-c", command])
     }

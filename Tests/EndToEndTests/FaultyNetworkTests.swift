@@ -6,7 +6,7 @@ import Testing
 
 /// Sync over a network that delays, refuses and cuts connections mid-request
 /// and mid-response still converges to every entry stored exactly once.
-@Suite(.serialized) struct FaultyNetworkTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct FaultyNetworkTests {
     /// A hub, a fault proxy in front of it, and terminal T-1 syncing through the proxy.
     func agentBehindProxy(in scratch: TemporaryDirectory, faults: [FaultProxy.Fault]) async throws -> (HubProcess, FaultProxy, AgentCLI) {
         let cli = try CommandLine()

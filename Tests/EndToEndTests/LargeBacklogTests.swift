@@ -10,7 +10,7 @@ import Glibc
 
 /// A terminal offline for a long time catches up in bounded, compressed
 /// batches, and a hub killed in the middle of it loses and repeats nothing.
-@Suite(.serialized) struct LargeBacklogTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct LargeBacklogTests {
     /// 10,000 in CI (seeding them dominates the test's time in a debug
     /// build); `OMNISYNC_BACKLOG=100000` for a week's worth.
     static let backlog = ProcessInfo.processInfo.environment["OMNISYNC_BACKLOG"].flatMap(Int.init) ?? 10_000
@@ -19,7 +19,10 @@ import Glibc
         let scratch = try TemporaryDirectory("e2e-backlog")
         defer { scratch.remove() }
         let cli = try CommandLine()
-        var (hub, agent) = try await cli.hubWithOneTerminal(in: scratch)
+        // A stable address for the hub, which restarts on a new port.
+        let front = try FaultProxy.front(for: 0)
+        defer { front.stop() }
+        var (hub, agent) = try await cli.hubWithOneTerminal(in: scratch, front: front)
 
         // A week offline: many sales over a few hundred customers, seeded in batches.
         let terminal = try Agent.open(AgentDataDirectory(path: agent.dataDirectory))
@@ -48,7 +51,7 @@ import Glibc
         // left: the terminal holds at least the batch before (a harmless resend).
         #expect(acknowledged >= 1000 && acknowledged < Self.backlog)
 
-        hub = try await HubProcess.start(dataDirectory: hub.dataDirectory, port: hub.port)
+        hub = try await HubProcess.start(dataDirectory: hub.dataDirectory, front: front)
         let resumed = try await agent.run("sync")
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try await agent.status()["pending"] as? Int == 0)

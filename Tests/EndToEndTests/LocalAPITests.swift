@@ -8,7 +8,7 @@ import Glibc
 
 /// The daemon's local API for POS software, over real HTTP on loopback TCP and
 /// on its Unix socket, against a real `omnisync-agent run` process.
-@Suite(.serialized) struct LocalAPITests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct LocalAPITests {
     /// A running daemon and where its local API listens.
     struct Daemon {
         let process: BackgroundProcess

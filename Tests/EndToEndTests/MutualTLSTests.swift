@@ -5,7 +5,7 @@ import Testing
 
 /// A hub that requires client certificates admits a terminal only with the
 /// certificate issued to it, and the agent says plainly what is wrong when not.
-@Suite(.serialized) struct MutualTLSTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct MutualTLSTests {
     let sale = #"{"lines":[{"sku":"A","quantity":1,"unitPrice":{"amount":500,"currency":"EUR"}}],"total":{"amount":500,"currency":"EUR"}}"#
 
     @Test func aHubRequiringClientCertificatesAdmitsOnlyEachTerminalsOwn() async throws {

@@ -5,7 +5,7 @@ import Testing
 /// The walking skeleton, end to end with the real executables: terminals keep
 /// recording while the hub is down, catch up when it returns, and every
 /// replica ends up showing the same customers.
-@Suite(.serialized) struct OfflineCaptureTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct OfflineCaptureTests {
     func sale(card: String, cents: Int, receipt: String) -> String {
         #"{"card":"\#(card)","lines":[{"sku":"SHOE-42","quantity":1,"unitPrice":{"amount":\#(cents),"currency":"EUR"}}],"total":{"amount":\#(cents),"currency":"EUR"},"receipt":"\#(receipt)"}"#
     }
@@ -15,7 +15,10 @@ import Testing
         defer { scratch.remove() }
         let cli = try CommandLine()
         let hubDirectory = scratch.appending("hub")
-        var hub = try await HubProcess.start(dataDirectory: hubDirectory)
+        // A stable address for the hub, which restarts on a new port.
+        let front = try FaultProxy.front(for: 0)
+        defer { front.stop() }
+        var hub = try await HubProcess.start(dataDirectory: hubDirectory, front: front)
         #expect(FileManager.default.fileExists(atPath: hub.caFile))
 
         let tokenA = try await cli.register("T-A", store: "S-1", hubDirectory: hubDirectory)
@@ -26,7 +29,6 @@ import Testing
         try await agentB.initialise(hub: hub, terminal: "T-B", store: "S-1", token: tokenB)
 
         // The hub goes down; both terminals keep selling.
-        let port = hub.port
         await hub.stop()
         let jane = try await agentA.record("sale", sale(card: "1111 2222", cents: 5999, receipt: "A-1"))
         #expect(jane["seq"] as? Int == 1)
@@ -45,7 +47,7 @@ import Testing
         #expect(offlineStatus["oldestPendingAge"] is Double)
 
         // The hub returns on the same address; both terminals sync.
-        hub = try await HubProcess.start(dataDirectory: hubDirectory, port: port)
+        hub = try await HubProcess.start(dataDirectory: hubDirectory, front: front)
         for agent in [agentA, agentB, agentA] {
             let synced = try await agent.run("sync")
             #expect(synced.status == 0, "sync failed: \(synced.stderr)")

@@ -6,7 +6,7 @@ import Testing
 /// log at its most verbose level, then searches everything they printed (hub
 /// log, daemon log, every command's standard error, and the standard output
 /// of every command not asked to `--reveal`) for the personal data used.
-@Suite(.serialized) struct PersonalDataInLogsTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct PersonalDataInLogsTests {
     static let card = "4929 1234 5678 9012"
     static let secrets = [
         "Zoë Quartermain", "Quartermain", "zoe.quartermain@example.org", "zoe.quartermain@", "+447700900123", "7700900123",

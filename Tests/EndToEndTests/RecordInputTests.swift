@@ -4,7 +4,7 @@ import Testing
 
 /// `omnisync-agent record` refuses bad JSON with exit 1 and one line naming
 /// the field, for every kind, and records nothing.
-@Suite(.serialized) struct RecordInputTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct RecordInputTests {
     static let cases: [(kind: String, json: String, mentions: String)] = [
         ("sale", "not json", "invalid sale: not valid JSON"),
         ("sale", #"{"lines":[],"total":{"amount":1,"currency":"EUR"}}"#, "invalid sale: lines: must list at least one line"),
