@@ -19,6 +19,8 @@ public struct HubError: Error, Equatable, Sendable, CustomStringConvertible {
         case unknownTerminal = "unknown_terminal"
         case terminalExists = "terminal_exists"
         case notFound = "not_found"
+        /// A terminal asked more than its share (card lookups per minute).
+        case tooManyRequests = "too_many_requests"
         /// The hub's configuration (data dir, database URL, certificates) is unusable.
         case configuration
         /// The database failed.

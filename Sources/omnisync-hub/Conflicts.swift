@@ -59,7 +59,11 @@ struct ConflictListing: Encodable {
         id = record.id ?? 0
         customer = record.customer.rawValue
         self.field = record.conflict.field
-        lost = shown(record.conflict.lost.value)
+        // A card conflict's lost value is the card a terminal claimed (its won
+        // value is the holder's customer id): a card, so masked too.
+        lost = record.conflict.field == "card" && !reveal
+            ? record.conflict.lost.value.map { CardNumber(rawValue: $0)?.masked ?? "****" }
+            : shown(record.conflict.lost.value)
         lostStamp = record.conflict.lost.stamp.description
         won = shown(record.conflict.won.value)
         wonStamp = record.conflict.won.stamp.description

@@ -28,7 +28,7 @@ struct Policy: AsyncParsableCommand {
                     policy = try await opened.policies().chain
                 }
                 if json {
-                    try Output.json(PolicyListing(store: store, policy: policy, clockToleranceSeconds: settings.clockToleranceSeconds))
+                    try Output.json(PolicyListing(store: store, policy: policy, settings: settings))
                 } else {
                     Output.fields([
                         ("applies to", store.map { "store \($0)" } ?? "the chain (stores without their own rules)"),
@@ -36,6 +36,7 @@ struct Policy: AsyncParsableCommand {
                         ("offline redemption allowance", "\(policy.offlineRedemptionAllowance) points"),
                         ("redemption needs a sync within", Output.age(Double(policy.maxRedemptionStaleness))),
                         ("clock tolerance", Output.age(Double(settings.clockToleranceSeconds)) + " (chain-wide)"),
+                        ("card lookups per terminal", "\(settings.cardLookupsPerMinute) a minute (chain-wide)"),
                     ])
                 }
             }
@@ -55,22 +56,25 @@ struct Policy: AsyncParsableCommand {
         var maxOfflineRedemption: Int64?
         @Option(name: .customLong("clock-tolerance"), help: ArgumentHelp("Chain-wide: how far in the future a terminal's clock may run before the hub clamps its timestamps, in seconds.", valueName: "SECONDS"))
         var clockTolerance: Int64?
+        @Option(name: .customLong("card-lookups-per-minute"), help: ArgumentHelp("Chain-wide: card lookups one terminal may make per minute.", valueName: "N"))
+        var cardLookupsPerMinute: Int64?
 
         func validate() throws {
             for (name, value) in [("--points-per-unit", pointsPerUnit), ("--offline-allowance", offlineAllowance), ("--max-offline-redemption", maxOfflineRedemption), ("--clock-tolerance", clockTolerance)] {
                 if let value, value < 0 { throw ValidationError("\(name) must not be negative") }
             }
-            if pointsPerUnit == nil && offlineAllowance == nil && maxOfflineRedemption == nil && clockTolerance == nil {
+            if pointsPerUnit == nil && offlineAllowance == nil && maxOfflineRedemption == nil && clockTolerance == nil && cardLookupsPerMinute == nil {
                 throw ValidationError("nothing to change: give at least one rule")
             }
-            if store != nil && clockTolerance != nil {
-                throw ValidationError("--clock-tolerance is chain-wide; set it without --store")
+            if store != nil && (clockTolerance != nil || cardLookupsPerMinute != nil) {
+                throw ValidationError("--clock-tolerance and --card-lookups-per-minute are chain-wide; set them without --store")
             }
             let limits: [(String, Int64?, ClosedRange<Int64>)] = [
                 ("--points-per-unit", pointsPerUnit, 0...InputBounds.maxPointsPerCurrencyUnit),
                 ("--offline-allowance", offlineAllowance, 0...InputBounds.maxPointsPerEntry),
                 ("--max-offline-redemption", maxOfflineRedemption, 0...LoyaltyPolicy.maxStalenessSeconds),
                 ("--clock-tolerance", clockTolerance, 0...HubSettings.maxClockToleranceSeconds),
+                ("--card-lookups-per-minute", cardLookupsPerMinute, 0...100_000),
             ]
             for case (let name, let value?, let range) in limits where !range.contains(value) {
                 throw ValidationError("\(name) must be between \(range.lowerBound) and \(range.upperBound)")
@@ -89,9 +93,10 @@ struct Policy: AsyncParsableCommand {
                     policy.maxRedemptionStaleness = maxOfflineRedemption ?? policy.maxRedemptionStaleness
                     try await opened.setPolicy(policy, for: storeID)
                 }
-                if let clockTolerance {
+                if clockTolerance != nil || cardLookupsPerMinute != nil {
                     var settings = try await opened.settings()
-                    settings.clockToleranceSeconds = clockTolerance
+                    settings.clockToleranceSeconds = clockTolerance ?? settings.clockToleranceSeconds
+                    settings.cardLookupsPerMinute = cardLookupsPerMinute ?? settings.cardLookupsPerMinute
                     try await opened.setSettings(settings)
                 }
                 print("rules updated for \(store.map { "store \($0)" } ?? "the chain"); terminals apply them after their next pull")
@@ -104,10 +109,10 @@ struct Policy: AsyncParsableCommand {
 struct PolicyListing: Encodable {
     var store: String?
     var policy: LoyaltyPolicy
-    var clockToleranceSeconds: Int64
+    var settings: HubSettings
 
     enum CodingKeys: String, CodingKey {
-        case store, pointsPerCurrencyUnit, offlineRedemptionAllowance, maxRedemptionStaleness, clockToleranceSeconds
+        case store, pointsPerCurrencyUnit, offlineRedemptionAllowance, maxRedemptionStaleness, clockToleranceSeconds, cardLookupsPerMinute
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -116,6 +121,7 @@ struct PolicyListing: Encodable {
         try container.encode(policy.pointsPerCurrencyUnit, forKey: .pointsPerCurrencyUnit)
         try container.encode(policy.offlineRedemptionAllowance, forKey: .offlineRedemptionAllowance)
         try container.encode(policy.maxRedemptionStaleness, forKey: .maxRedemptionStaleness)
-        try container.encode(clockToleranceSeconds, forKey: .clockToleranceSeconds)
+        try container.encode(settings.clockToleranceSeconds, forKey: .clockToleranceSeconds)
+        try container.encode(settings.cardLookupsPerMinute, forKey: .cardLookupsPerMinute)
     }
 }

@@ -13,6 +13,7 @@ extension HubError: HTTPResponseError {
         case .unsupportedMediaType: .unsupportedMediaType
         case .sequenceConflict, .terminalExists: .conflict
         case .unknownTerminal, .notFound: .notFound
+        case .tooManyRequests: .tooManyRequests
         case .configuration, .storage: .internalServerError
         }
     }

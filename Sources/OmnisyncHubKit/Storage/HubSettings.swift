@@ -4,9 +4,14 @@ public struct HubSettings: Sendable, Hashable, Codable {
     /// How far in the future a terminal's timestamp may be before the hub
     /// clamps it to its own clock (seconds; default five minutes).
     public var clockToleranceSeconds: Int64
+    /// Card lookups one terminal may make per minute (default 60). A till
+    /// looks up a card it does not know when a customer of another store
+    /// shows it; many more is a terminal enumerating the chain's customers.
+    public var cardLookupsPerMinute: Int64
 
-    public init(clockToleranceSeconds: Int64 = 300) {
+    public init(clockToleranceSeconds: Int64 = 300, cardLookupsPerMinute: Int64 = 60) {
         self.clockToleranceSeconds = clockToleranceSeconds
+        self.cardLookupsPerMinute = cardLookupsPerMinute
     }
 
     public static let `default` = HubSettings()
@@ -21,11 +26,12 @@ public struct HubSettings: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case clockToleranceSeconds
+        case clockToleranceSeconds, cardLookupsPerMinute
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         clockToleranceSeconds = try container.decodeIfPresent(Int64.self, forKey: .clockToleranceSeconds) ?? Self.default.clockToleranceSeconds
+        cardLookupsPerMinute = try container.decodeIfPresent(Int64.self, forKey: .cardLookupsPerMinute) ?? Self.default.cardLookupsPerMinute
     }
 }

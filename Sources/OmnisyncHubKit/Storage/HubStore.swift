@@ -39,7 +39,11 @@ public protocol HubStore: Sendable {
 
     /// The customer holding `card`, now also a customer of the terminal's
     /// store (so it comes with the store's pulls); nil when no one holds it.
+    /// Every lookup is audited; past `HubSettings.cardLookupsPerMinute` in the
+    /// last minute the terminal is refused with `tooManyRequests`.
     func lookUp(card: CardNumber, for terminal: TerminalRecord, contact: TerminalContact) async throws(HubError) -> ProfileState?
+    /// The card lookup audit, newest first, for one terminal or all.
+    func cardLookups(terminal: TerminalID?, limit: Int) async throws(HubError) -> [CardLookupRecord]
 
     // MARK: Customers
 

@@ -14,6 +14,10 @@ public struct TerminalRecord: Sendable, Hashable {
     public var reportedBacklog: Int64
     /// Terminal clock minus hub clock at its last request, in seconds.
     public var clockSkewSeconds: Double?
+    /// The SHA-256 of the token the terminal had when this record was read:
+    /// a push authenticated with it is refused at commit time if the token was
+    /// rotated (or the terminal revoked) in between.
+    public var tokenHash: String?
 
     public var isRevoked: Bool { revokedAt != nil }
 }

@@ -137,6 +137,22 @@ enum SQLiteHubMigrations {
             // redaction), which the terminal's next entry must link to.
             try db.execute(sql: "ALTER TABLE entries ADD COLUMN hash TEXT")
         }
+        migrator.registerMigration("v4: card lookup audit") { db in
+            // Every card lookup by a terminal, answered or refused: the card
+            // only as its last four digits, the customer it found.
+            try db.execute(sql: """
+                CREATE TABLE card_lookups (
+                    id INTEGER PRIMARY KEY,
+                    terminal TEXT NOT NULL,
+                    card_last4 TEXT NOT NULL,
+                    customer TEXT,
+                    outcome TEXT NOT NULL,
+                    at_ms INTEGER NOT NULL
+                );
+                CREATE INDEX card_lookups_terminal_at ON card_lookups (terminal, at_ms);
+                CREATE INDEX card_lookups_customer ON card_lookups (customer);
+                """)
+        }
         return migrator
     }
 }

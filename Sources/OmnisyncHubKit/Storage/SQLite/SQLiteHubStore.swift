@@ -84,8 +84,19 @@ public struct SQLiteHubStore: HubStore {
     public func push(_ batch: IncomingPush, from terminal: TerminalRecord, contact: TerminalContact) async throws(HubError) -> PushResponse {
         let (answer, erased) = try await groupWrite { db in
             var erasedSomeone = false
-            guard let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT acknowledged_seq, last_clamped FROM terminals WHERE id = ?"), arguments: [terminal.id.rawValue]) else {
+            guard let current = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT acknowledged_seq, last_clamped, token_hash, revoked_at_ms FROM terminals WHERE id = ?"),
+                arguments: [terminal.id.rawValue]
+            ) else {
                 throw HubError(.unknownTerminal, "terminal \(terminal.id) is not registered")
+            }
+            // Checked again inside the transaction: a push authenticated just
+            // before a revocation or a token rotation must not commit.
+            if (current["revoked_at_ms"] as Int64?) != nil {
+                throw HubError(.terminalRevoked, "terminal \(terminal.id) was revoked; register the device again to get a new token")
+            }
+            if let authenticated = terminal.tokenHash, (current["token_hash"] as String?) != authenticated {
+                throw HubError(.unauthorized, "the token of terminal \(terminal.id) was replaced while this push was in flight; use the new token")
             }
             let acknowledged: Int64 = current["acknowledged_seq"]
             let plan = try PushPlan(
@@ -156,14 +167,51 @@ public struct SQLiteHubStore: HubStore {
     }
 
     public func lookUp(card: CardNumber, for terminal: TerminalRecord, contact: TerminalContact) async throws(HubError) -> ProfileState? {
-        try await write { db in
+        let answer: ProfileState?? = try await write { db in
             try Self.recordContact(db, terminal: terminal.id, contact)
-            guard let holder = try Self.cardHolder(db, card), let record = try Self.customer(db, id: holder) else { return nil }
+            let limit = try Self.setting(db, "hub_settings", default: HubSettings.default).cardLookupsPerMinute
+            let recent = try Int64.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM card_lookups WHERE terminal = ? AND at_ms > ? AND outcome != 'refused'",
+                arguments: [terminal.id.rawValue, contact.receivedAt.millis - 60_000]
+            ) ?? 0
+            func audit(_ outcome: CardLookupRecord.Outcome, _ customer: CustomerID?) throws {
+                try db.execute(
+                    sql: "INSERT INTO card_lookups (terminal, card_last4, customer, outcome, at_ms) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [terminal.id.rawValue, card.masked, customer?.rawValue, outcome.rawValue, contact.receivedAt.millis]
+                )
+            }
+            guard recent < limit else {
+                try audit(.refused, nil)
+                return .none
+            }
+            guard let holder = try Self.cardHolder(db, card), let record = try Self.customer(db, id: holder) else {
+                try audit(.unknown, nil)
+                return .some(nil)
+            }
+            try audit(.found, holder)
             if try Self.linkStore(db, store: terminal.store, customer: holder) {
                 // Bump it so the store's other terminals receive it on their next pull.
                 try Self.save(db, record, stateChanged: true)
             }
-            return record.state
+            return .some(record.state)
+        }
+        guard let answer else {
+            throw HubError(.tooManyRequests, "terminal \(terminal.id) looked up more cards in the last minute than the hub allows; try again in a minute")
+        }
+        return answer
+    }
+
+    public func cardLookups(terminal: TerminalID?, limit: Int) async throws(HubError) -> [CardLookupRecord] {
+        try await read { db in
+            let filter = terminal == nil ? "" : " WHERE terminal = ?"
+            let arguments: StatementArguments = terminal.map { [$0.rawValue, limit] } ?? [limit]
+            return try Row.fetchAll(db, sql: "SELECT * FROM card_lookups\(filter) ORDER BY id DESC LIMIT ?", arguments: arguments).map { row in
+                CardLookupRecord(
+                    terminal: try TerminalID(validating: row["terminal"]), card: row["card_last4"],
+                    customer: try (row["customer"] as String?).map { try CustomerID(validating: $0) },
+                    outcome: CardLookupRecord.Outcome(rawValue: row["outcome"]) ?? .refused, at: Date(millis: row["at_ms"])!
+                )
+            }
         }
     }
 
@@ -535,7 +583,8 @@ public struct SQLiteHubStore: HubStore {
             acknowledgedSeq: row["acknowledged_seq"],
             lastContact: Date(millis: row["last_contact_ms"]),
             reportedBacklog: row["reported_backlog"],
-            clockSkewSeconds: (row["clock_skew_ms"] as Int64?).map { Double($0) / 1000 }
+            clockSkewSeconds: (row["clock_skew_ms"] as Int64?).map { Double($0) / 1000 },
+            tokenHash: row["token_hash"]
         )
     }
 
