@@ -1,4 +1,7 @@
 public import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How every Omnisync SQLite database is opened: WAL, `synchronous=FULL`,
 /// `secure_delete`, writers waiting for each other across processes,
@@ -10,8 +13,14 @@ public import GRDB
 /// switches a pool to WAL (after `prepareDatabase` runs), which is durable
 /// against process crashes but not against power loss; so FULL is set on the
 /// writer connection once the pool is open, and checked.
+///
+/// The database and its `-wal` and `-shm` files hold personal data: they are
+/// owner-only (0600), created so (SQLite gives the WAL and shared-memory files
+/// the database's own mode) and set so when an older install left them wider.
 public enum DurableSQLite {
     public static func open(path: String, label: String, migrator: DatabaseMigrator) throws -> DatabasePool {
+        let created = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if created >= 0 { close(created) }
         var configuration = Configuration()
         configuration.label = label
         // Another process (a `record` next to the daemon) may hold the write
@@ -31,6 +40,11 @@ public enum DurableSQLite {
             }
         }
         try migrator.migrate(pool)
+        for file in [path, path + "-wal", path + "-shm"] where access(file, F_OK) == 0 {
+            guard chmod(file, 0o600) == 0 else {
+                throw DatabaseError(message: "cannot make \(file) owner-only: \(String(cString: strerror(errno)))")
+            }
+        }
         return pool
     }
 

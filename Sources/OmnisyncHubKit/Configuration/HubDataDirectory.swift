@@ -38,11 +38,14 @@ public struct HubDataDirectory: Sendable, Hashable {
         try Self.makeDirectory(path)
     }
 
+    /// Creates `path` owner-only (0700), or makes it so if it already
+    /// existed wider: it holds the database, keys and tokens.
     static func makeDirectory(_ path: String) throws(HubError) {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: path)
         } catch {
-            throw HubError(.configuration, "cannot create \(path): \(error.localizedDescription)")
+            throw HubError(.configuration, "cannot create \(path) owner-only: \(error.localizedDescription)")
         }
     }
 
