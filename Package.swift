@@ -211,6 +211,8 @@ let package = Package(
             name: "OmnisyncHubKitTests",
             dependencies: [
                 "OmnisyncHubKit",
+                // To look inside the hub's database after an erasure.
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 "OmnisyncCore",
                 "OmnisyncTestSupport",

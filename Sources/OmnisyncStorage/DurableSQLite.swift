@@ -18,6 +18,9 @@ import Glibc
 /// owner-only (0600), created so (SQLite gives the WAL and shared-memory files
 /// the database's own mode) and set so when an older install left them wider.
 public enum DurableSQLite {
+    /// How long a writer waits for another process's write lock.
+    static let busyTimeoutMillis = 10_000
+
     public static func open(path: String, label: String, migrator: DatabaseMigrator) throws -> DatabasePool {
         let created = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         if created >= 0 { close(created) }
@@ -25,7 +28,7 @@ public enum DurableSQLite {
         configuration.label = label
         // Another process (a `record` next to the daemon) may hold the write
         // lock for a moment; wait rather than fail.
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(Double(busyTimeoutMillis) / 1000)
         // Deleted and overwritten content is zeroed rather than left in free
         // pages, so an erased customer's data is gone from the file, not only
         // from the tables.
@@ -50,10 +53,25 @@ public enum DurableSQLite {
 
     /// Copies the WAL into the database and empties it, so that no earlier
     /// version of a page (holding data since erased) remains in the WAL file.
-    /// Waits for readers like any writer; call it after erasing personal data.
-    public static func purgeOldPageVersions(_ pool: DatabasePool) throws {
-        try pool.writeWithoutTransaction { db in
-            _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+    ///
+    /// A reader in the middle of a long read keeps the WAL from being emptied;
+    /// the checkpoint is then retried a few times with growing pauses (about
+    /// 0.6 s in all). Returns false if it still could not complete: the caller
+    /// must report it and try again later, not assume the data is gone.
+    @discardableResult
+    public static func purgeOldPageVersions(_ pool: DatabasePool, attempts: Int = 5) throws -> Bool {
+        for attempt in 0..<attempts {
+            // (busy, log frames, checkpointed frames): busy = 1 when it could not finish.
+            let busy = try pool.writeWithoutTransaction { db in
+                // Not the writers' 10 s: a reader that holds on is retried
+                // below rather than waited for with the write lock held.
+                try db.execute(sql: "PRAGMA busy_timeout = 50")
+                defer { try? db.execute(sql: "PRAGMA busy_timeout = \(busyTimeoutMillis)") }
+                return try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")?[0] as Int? ?? 1
+            }
+            if busy == 0 { return true }
+            if attempt + 1 < attempts { usleep(UInt32(20_000 << attempt)) }
         }
+        return false
     }
 }

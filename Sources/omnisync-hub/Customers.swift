@@ -46,8 +46,12 @@ struct Customers: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures(program: "omnisync-hub") {
-                let record = try await hub.openStore().eraseCustomer(try CustomerID(validating: id), at: Date())
+                let store = try hub.openStore()
+                let record = try await store.eraseCustomer(try CustomerID(validating: id), at: Date())
                 print("customer \(record.state.id) erased; terminals erase it on their next pull")
+                if try await store.status().erasurePurgePending {
+                    Output.error("warning: readers kept the database's write-ahead log from being emptied: old copies of the erased data remain in it until the hub's next write retries (see `omnisync-hub status`)")
+                }
             }
         }
     }

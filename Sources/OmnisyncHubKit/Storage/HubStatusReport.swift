@@ -22,6 +22,10 @@ public struct HubStatusReport: Sendable, Hashable, Encodable {
     public var conflicts: Int
     /// Offline over-redemptions waiting for head office's review.
     public var overdraftsPendingReview: Int
+    /// True while an erased customer's old data may remain in the database's
+    /// write-ahead log because readers kept a checkpoint from completing; the
+    /// hub retries on its next write.
+    public var erasurePurgePending: Bool = false
 }
 
 extension HubStatusReport.Terminal: Encodable {

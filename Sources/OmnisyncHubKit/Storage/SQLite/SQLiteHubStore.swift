@@ -115,7 +115,8 @@ public struct SQLiteHubStore: HubStore {
             }
             let output = Ingestor().ingest(plan.accepted, input)
             try Self.write(output, terminal: terminal, receivedAt: contact.receivedAt, in: db)
-            erasedSomeone = !output.erased.isEmpty
+            let purgePending = try Self.setting(db, Self.purgePendingKey, default: false)
+            erasedSomeone = !output.erased.isEmpty || purgePending
             try db.run(
                 sql: """
                     UPDATE terminals SET acknowledged_seq = ?, reported_backlog = ?, last_contact_ms = ?,
@@ -252,10 +253,11 @@ public struct SQLiteHubStore: HubStore {
         let erased = try await write { db in
             let target = try Self.resolve(db, id)
             guard var record = try Self.customer(db, id: target) else { throw HubError(.notFound, "no customer \(id) at the hub") }
+            let cards = record.state.cards.union(try Self.cards(db, of: [target] + record.state.mergedFrom.sorted()))
             record.state.erase(at: try Self.tickHubClock(db, now: at))
             record.activity = CustomerActivity()
             try Self.save(db, record, stateChanged: true)
-            try Self.scrubErased(db, record.state)
+            try Self.scrubErased(db, record.state, cards: cards)
             return record
         }
         try purgeOldPageVersions()
@@ -282,7 +284,8 @@ public struct SQLiteHubStore: HubStore {
                 terminals: terminals,
                 quarantined: quarantinedByTerminal.values.reduce(0, +),
                 conflicts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflicts") ?? 0,
-                overdraftsPendingReview: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM overdrafts WHERE approved_at_ms IS NULL") ?? 0
+                overdraftsPendingReview: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM overdrafts WHERE approved_at_ms IS NULL") ?? 0,
+                erasurePurgePending: try Self.setting(db, Self.purgePendingKey, default: false)
             )
         }
     }
@@ -532,6 +535,11 @@ public struct SQLiteHubStore: HubStore {
 
     /// Writes the effects of applied entries on customers, logs and clocks.
     private static func writeEffects(_ output: Ingestor.Output, terminal: TerminalRecord, receivedAt: Date, in db: Database) throws {
+        // Read before saving the erased states drops their cards from the index.
+        var erasedCards: [CustomerID: Set<CardNumber>] = [:]
+        for id in output.erased {
+            erasedCards[id] = try cards(db, of: [id] + (output.customers[id]?.state.mergedFrom.sorted() ?? []))
+        }
         for alias in output.absorbed {
             try absorb(db, alias, at: receivedAt)
         }
@@ -564,7 +572,7 @@ public struct SQLiteHubStore: HubStore {
             try db.run(sql: "UPDATE terminals SET last_clamped = ? WHERE id = ?", arguments: [lastClamped.description, terminal.id.rawValue])
         }
         for id in output.erased {
-            if let record = output.customers[id] { try scrubErased(db, record.state) }
+            if let record = output.customers[id] { try scrubErased(db, record.state, cards: erasedCards[id] ?? []) }
         }
     }
 
@@ -669,24 +677,64 @@ public struct SQLiteHubStore: HubStore {
     }
 
     /// Removes an erased customer's personal data from everything the hub
-    /// keeps: the entries that named them (redacted, not deleted: the sales
-    /// stay) and the conflict log.
-    private static func scrubErased(_ db: Database, _ state: ProfileState) throws {
+    /// keeps: the entries that named them, applied or quarantined (redacted,
+    /// not deleted: the sales stay, and each keeps the hash its successor
+    /// links to); the conflict log, card conflicts over their cards included;
+    /// and the card lookup audit. `cards` are the cards they held before the
+    /// erasure (an erased state holds none).
+    private static func scrubErased(_ db: Database, _ state: ProfileState, cards: Set<CardNumber>) throws {
         let ids = ([state.id] + state.mergedFrom.sorted()).map(\.rawValue)
         let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
         let rows = try Row.fetchAll(
             db,
-            sql: "SELECT terminal, seq, body FROM entries WHERE customer IN (\(placeholders)) AND status = 'applied'",
+            sql: "SELECT terminal, seq, body, status FROM entries WHERE customer IN (\(placeholders))",
             arguments: StatementArguments(ids)
         )
         for row in rows {
-            guard let entry = try? WireCoding.decode(JournalEntry.self, from: row["body"] as Data) else { continue }
-            try db.run(
-                sql: "UPDATE entries SET body = ? WHERE terminal = ? AND seq = ?",
-                arguments: [try WireCoding.encode(entry.redactingPersonalData()), row["terminal"] as String, row["seq"] as Int64]
-            )
+            try redact(db, terminal: row["terminal"], seq: row["seq"], body: row["body"], quarantined: row["status"] == "quarantined")
+        }
+        // Quarantined entries that could not be read have no customer column:
+        // look for the customer's ids and cards in their bytes.
+        let needles = ids + cards.map(\.rawValue)
+        let unreadable = try Row.fetchAll(db, sql: "SELECT terminal, seq, body FROM entries WHERE status = 'quarantined' AND customer IS NULL")
+        for row in unreadable {
+            let body = String(decoding: row["body"] as Data, as: UTF8.self)
+            guard needles.contains(where: { body.contains($0) }) else { continue }
+            try redact(db, terminal: row["terminal"], seq: row["seq"], body: row["body"], quarantined: true)
         }
         try db.execute(sql: "DELETE FROM conflicts WHERE customer IN (\(placeholders))", arguments: StatementArguments(ids))
+        // A card conflict names the holder in `won_value` and the card in `lost_value`.
+        try db.execute(sql: "DELETE FROM conflicts WHERE field = 'card' AND won_value IN (\(placeholders))", arguments: StatementArguments(ids))
+        for card in cards {
+            try db.execute(sql: "DELETE FROM conflicts WHERE field = 'card' AND lost_value = ?", arguments: [card.rawValue])
+        }
+        try db.execute(sql: "UPDATE card_lookups SET customer = NULL, card_last4 = '****' WHERE customer IN (\(placeholders))", arguments: StatementArguments(ids))
+    }
+
+    /// Replaces a stored entry's body by its redacted form; an entry that
+    /// cannot be read is replaced by a stub saying so (its quarantine reason
+    /// too), since no part of it can be kept safely.
+    private static func redact(_ db: Database, terminal: String, seq: Int64, body: Data, quarantined: Bool) throws {
+        if let entry = try? WireCoding.decode(JournalEntry.self, from: body) {
+            try db.run(sql: "UPDATE entries SET body = ? WHERE terminal = ? AND seq = ?", arguments: [try WireCoding.encode(entry.redactingPersonalData()), terminal, seq])
+            return
+        }
+        let stub = try WireCoding.encode(["redacted": "the customer this entry named was erased", "seq": "\(seq)", "terminal": terminal])
+        try db.run(sql: "UPDATE entries SET body = ? WHERE terminal = ? AND seq = ?", arguments: [stub, terminal, seq])
+        if quarantined {
+            try db.run(
+                sql: "UPDATE quarantine SET reason = ? WHERE terminal = ? AND seq = ?",
+                arguments: ["redacted: it named a customer since erased (it could not be read, so nothing of it was kept)", terminal, seq]
+            )
+        }
+    }
+
+    /// The cards `ids` hold in the card index.
+    private static func cards(_ db: Database, of ids: [CustomerID]) throws -> Set<CardNumber> {
+        guard !ids.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        return Set(try String.fetchAll(db, sql: "SELECT card FROM cards WHERE customer IN (\(placeholders))", arguments: StatementArguments(ids.map(\.rawValue)))
+            .compactMap(CardNumber.init(rawValue:)))
     }
 
     /// Makes the customer one the store's terminals receive; true if new.
@@ -783,13 +831,31 @@ public struct SQLiteHubStore: HubStore {
 
     // MARK: Access
 
-    /// After an erasure: no old page version with the erased data stays in the WAL.
+    /// After an erasure: no old page version with the erased data stays in
+    /// the WAL. When readers keep the checkpoint from completing, a flag in
+    /// the database says so (`erasurePurgePending`), and every later push
+    /// and erasure, by any hub process, tries again until it completes.
     private func purgeOldPageVersions() throws(HubError) {
         do {
-            try DurableSQLite.purgeOldPageVersions(pool)
+            let wasPending = try pool.read { db in try Self.setting(db, Self.purgePendingKey, default: false) }
+            let completed = try DurableSQLite.purgeOldPageVersions(pool)
+            // The flag is written only when it changes, and a completed purge
+            // runs once more after clearing it, so the WAL is left empty.
+            if completed == wasPending {
+                try pool.write { db in try Self.setSetting(db, Self.purgePendingKey, !completed) }
+                if completed { try DurableSQLite.purgeOldPageVersions(pool) }
+            }
         } catch {
             throw Self.hubError(error)
         }
+    }
+
+    private static let purgePendingKey = "wal_purge_pending"
+
+    /// True while an erasure's old page versions may still sit in the WAL file
+    /// because a checkpoint could not complete; retried on the next write.
+    public func erasurePurgePending() async throws(HubError) -> Bool {
+        try await read { db in try Self.setting(db, Self.purgePendingKey, default: false) }
     }
 
     private func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(HubError) -> T {
