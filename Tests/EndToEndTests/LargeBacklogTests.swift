@@ -73,4 +73,38 @@ import Glibc
         #expect(count == Self.backlog && last == Self.backlog)
         #expect(points == Int64(Self.backlog))
     }
+
+    @Test func salesRecordedDuringACatchUpWaitForTheNextRoundInsteadOfRaisingAMismatch() async throws {
+        let scratch = try TemporaryDirectory("e2e-catchup-recording")
+        defer { scratch.remove() }
+        let cli = try CommandLine()
+        let (hub, agent) = try await cli.hubWithOneTerminal(in: scratch)
+        let terminal = try Agent.open(AgentDataDirectory(path: agent.dataDirectory))
+        let euro = Currency(rawValue: "EUR")!
+        // Not a multiple of the batch size: the last batch has room for new entries.
+        let backlog = 2_750
+        _ = try terminal.record((0..<backlog).map { index in
+            let total = Money(amount: 100, currency: euro)
+            return .sale(SaleRequest(reference: CustomerReference(card: CardNumber(rawValue: "CARD\(index % 50)")!), lines: [SaleLine(sku: "S", quantity: 1, unitPrice: total)], total: total))
+        })
+
+        // The till keeps selling while the catch-up runs.
+        let sync = try BackgroundProcess(cli.agentExecutable, ["sync", "--json", "--data-dir", agent.dataDirectory], logPath: scratch.appending("sync.log"))
+        _ = try await hub.waitForLog(containing: "acknowledgedSeq=500")
+        let during = 5
+        for _ in 0..<during {
+            _ = try await agent.record("sale", #"{"card":"77770000","lines":[{"sku":"N","quantity":1,"unitPrice":{"amount":100,"currency":"EUR"}}],"total":{"amount":100,"currency":"EUR"}}"#)
+        }
+        #expect(await sync.waitForExit() == 0, "the round failed: \(sync.transcript)")
+        let printed = sync.transcript
+        let json = printed.firstIndex(of: "{").map { String(printed[$0...]) } ?? ""
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any], "\(printed)")
+        #expect(report["pushed"] as? Int == backlog, "the round pushed what existed when it started")
+        #expect(try await agent.status()["pending"] as? Int == during)
+
+        #expect(try await agent.run("sync").status == 0)
+        #expect(try await agent.status()["pending"] as? Int == 0)
+        await hub.stop()
+    }
+
 }

@@ -53,13 +53,15 @@ enum Journal {
     }
 
     /// Entries of `terminal` after `seq`, in order, at most `limit` of them.
-    static func entries(_ db: Database, terminal: TerminalID, after seq: Int64, limit: Int) throws -> [StoredEntry] {
+    static func entries(_ db: Database, terminal: TerminalID, after seq: Int64, through last: Int64 = .max, limit: Int) throws -> [StoredEntry] {
         try Row.fetchAll(
             db,
-            sql: "SELECT seq, body, hash, redacted FROM journal WHERE terminal = ? AND seq > ? ORDER BY seq LIMIT ?",
-            arguments: [terminal.rawValue, seq, limit]
+            sql: "SELECT seq, body, hash, redacted FROM journal WHERE terminal = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+            arguments: [terminal.rawValue, seq, last, limit]
         ).map { row in
-            StoredEntry(seq: row["seq"], body: row["body"], recordedHash: (row["redacted"] as Bool) ? nil : row["hash"])
+            // The hash recorded with the entry, also once it is redacted: the
+            // entry after it links to that hash, so the hub's chain holds.
+            StoredEntry(seq: row["seq"], body: row["body"], recordedHash: row["hash"])
         }
     }
 

@@ -61,7 +61,10 @@ struct SyncEngine {
         if total > 0 { progress(.pushed(acknowledged: 0, of: total)) }
 
         while true {
-            let batch = try read { db in try Journal.entries(db, terminal: terminal, after: acknowledged, limit: pushBatchSize) }
+            // Only what existed when the round started: sales recorded during a
+            // long catch-up wait for the next round, so the hub's answer can
+            // never run ahead of `lastSeq` for an honest journal.
+            let batch = try read { db in try Journal.entries(db, terminal: terminal, after: acknowledged, through: lastSeq, limit: pushBatchSize) }
             guard let last = batch.last else { break }
             let body = PushRequest.body(
                 terminal: terminal, backlog: max(0, lastSeq - last.seq), encodedEntries: batch.map(\.body), hashes: batch.map(\.recordedHash)

@@ -134,11 +134,24 @@ public struct Ingestor: Sendable {
         // successor of an edited entry still follows.
         state.chainTip = .hash(incoming.recordedHash ?? incoming.receivedHash)
         if let recorded = incoming.recordedHash, recorded != incoming.receivedHash {
-            return Stored(
-                incoming: incoming, entry: try? incoming.decoded.get(),
-                quarantineReason: "seq \(incoming.seq) was modified after the terminal recorded it (its content does not match its recorded hash)",
-                customer: nil, redact: false
-            )
+            // A terminal redacts its acknowledged entries about erased customers;
+            // one resent to a hub that lost it (restored from a backup) arrives
+            // redacted, under the hash of what was recorded.
+            if case .success(let entry) = incoming.decoded, entry == entry.redactingPersonalData(), let customer = entry.event.customer {
+                if state.customers[resolve(customer, state)]?.state.isErased != true {
+                    return Stored(
+                        incoming: incoming, entry: entry,
+                        quarantineReason: "seq \(incoming.seq) was redacted at the terminal because its customer \(customer) was erased, but this hub does not know that erasure (restored from a backup?): erase the customer again (`omnisync-hub customers erase \(customer)`), then `quarantine retry --accept`",
+                        customer: customer, redact: true
+                    )
+                }
+            } else {
+                return Stored(
+                    incoming: incoming, entry: try? incoming.decoded.get(),
+                    quarantineReason: "seq \(incoming.seq) was modified after the terminal recorded it (its content does not match its recorded hash)",
+                    customer: nil, redact: false
+                )
+            }
         }
         let expected: String? = switch tip {
         case .start?: nil

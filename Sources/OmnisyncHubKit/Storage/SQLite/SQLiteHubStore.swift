@@ -99,6 +99,12 @@ public struct SQLiteHubStore: HubStore {
                 throw HubError(.unauthorized, "the token of terminal \(terminal.id) was replaced while this push was in flight; use the new token")
             }
             let acknowledged: Int64 = current["acknowledged_seq"]
+            if let first = batch.entries.first?.seq, first > acknowledged + 1 {
+                // The terminal had entries acknowledged that the database no
+                // longer holds: it was restored from a backup. A new epoch makes
+                // every terminal pull from the start, so none skips a change.
+                _ = try Self.rotateEpochAfterRestore(db, at: contact.receivedAt)
+            }
             let plan = try PushPlan(
                 batch: batch,
                 acknowledgedSeq: acknowledged,
@@ -138,18 +144,25 @@ public struct SQLiteHubStore: HubStore {
     }
 
     public func pull(for terminal: TerminalRecord, after cursor: String?, limit: Int, contact: TerminalContact) async throws(HubError) -> PullPage {
-        let start: Int64
+        let parsed: PullCursor?
         if let cursor {
-            guard let value = Int64(cursor), value >= 0 else {
+            guard let value = PullCursor(cursor) else {
                 throw HubError(.malformedRequest, "invalid cursor '\(cursor.prefix(40))': send back the cursor of the previous pull")
             }
-            start = value
+            parsed = value
         } else {
-            start = 0
+            parsed = nil
         }
         let pageSize = min(max(limit, 1), 1000)
         return try await write { db in
             try Self.recordContact(db, terminal: terminal.id, contact)
+            var epoch = try Self.epoch(db)
+            let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = 'change_seq'")) ?? 0
+            let (start, ahead) = PullCursor.start(for: parsed, epoch: epoch, highest: highest)
+            if ahead {
+                // This terminal has seen changes the database no longer holds.
+                epoch = try Self.rotateEpochAfterRestore(db, at: contact.receivedAt)
+            }
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -163,8 +176,31 @@ public struct SQLiteHubStore: HubStore {
             let page = rows.prefix(pageSize)
             let profiles = try page.map { try WireCoding.decode(ProfileState.self, from: $0["state"]) }
             let next: Int64 = page.last?["change_seq"] ?? start
-            return PullPage(profiles: profiles, cursor: String(next), hasMore: rows.count > pageSize)
+            return PullPage(profiles: profiles, cursor: PullCursor(epoch: epoch, seq: next).description, hasMore: rows.count > pageSize)
         }
+    }
+
+    /// The hub database's history (see ``PullCursor``), made on first use.
+    private static func epoch(_ db: Database) throws -> String {
+        if let epoch = try setting(db, "epoch", default: String?.none) { return epoch }
+        return try rotateEpoch(db)
+    }
+
+    /// A new epoch for a restored database, unless one was started in the
+    /// last day: every terminal that detects the same restore would otherwise
+    /// start another, and each would send every terminal back to the start.
+    private static func rotateEpochAfterRestore(_ db: Database, at now: Date) throws -> String {
+        let last = try setting(db, "epoch_rotated_at_ms", default: Int64(0))
+        guard now.millis - last > 86_400_000 else { return try epoch(db) }
+        try setSetting(db, "epoch_rotated_at_ms", now.millis)
+        return try rotateEpoch(db)
+    }
+
+    /// Starts a new history: every terminal's next pull starts from the beginning.
+    private static func rotateEpoch(_ db: Database) throws -> String {
+        let epoch = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        try setSetting(db, "epoch", epoch)
+        return epoch
     }
 
     public func lookUp(card: CardNumber, for terminal: TerminalRecord, contact: TerminalContact) async throws(HubError) -> ProfileState? {
