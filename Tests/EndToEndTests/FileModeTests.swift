@@ -2,17 +2,12 @@ import Foundation
 import OmnisyncTestSupport
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The hub's data dir is owner-only and its databases, WAL, keys and tokens
 /// 0600, also when the directory already existed wider or the database lives
 /// elsewhere.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct FileModeTests {
-    static func mode(_ path: String) -> mode_t? {
-        var info = stat()
-        return lstat(path, &info) == 0 ? info.st_mode & 0o777 : nil
+    static func mode(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int
     }
 
     @Test func aWideDataDirAndAnotherDatabaseFileEndUpOwnerOnly() async throws {

@@ -56,6 +56,36 @@ import Testing
         #expect(HLCTimestamp("\(InputBounds.maxWallMillis):0:T-1") != nil)
     }
 
+    @Test func tagsAndTagRemovalsPerProfileAreCappedAndARefusalChangesNothing() throws {
+        let customer = CustomerID(rawValue: "C-1")!
+        let terminal = TerminalID(rawValue: "T-1")!
+        var clock = HybridLogicalClock(replica: ReplicaID(terminal))
+        var seq: Int64 = 0
+        func change(_ event: ProfileEvent) -> JournalEntry {
+            seq += 1
+            return JournalEntry(id: EntryID(rawValue: "E-\(seq)")!, terminal: terminal, seq: seq, recordedAt: Date(millis: 1_795_000_000_000)!, hlc: clock.tick(wallMillis: 1_795_000_000_000), event: .profile(event))
+        }
+        var state = ProfileState(id: customer)
+        for batch in 0..<5 {
+            try state.apply(change(ProfileEvent(customer: customer, addTags: (0..<100).map { Tag(rawValue: "t\(batch)-\($0)")! })))
+        }
+        #expect(state.tags.elements.count == InputBounds.maxTagsPerProfile)
+        let full = state
+        #expect(throws: ApplyError(.tooManyTags, "the profile would carry more than 500 tags; remove some first")) {
+            try state.apply(change(ProfileEvent(customer: customer, addTags: [Tag(rawValue: "one-more")!])))
+        }
+        #expect(state == full)
+
+        // A removal cancelling more additions than a profile may remember.
+        let stamps = (0...InputBounds.maxTombstonesPerProfile).map { HLCTimestamp(wallMillis: 1_000 + Int64($0), counter: 0, replica: ReplicaID(terminal)) }
+        #expect(throws: ApplyError.self) {
+            try state.apply(change(ProfileEvent(customer: customer, removeTags: [TagRemoval(tag: Tag(rawValue: "t0-0")!, observed: stamps)])))
+        }
+        #expect(state == full)
+        try state.apply(change(ProfileEvent(customer: customer, removeTags: [TagRemoval(tag: Tag(rawValue: "t0-0")!, observed: Array(stamps.dropFirst()))])))
+        #expect(state.tags.removed.count == InputBounds.maxTombstonesPerProfile)
+    }
+
     /// Random sales built from values at and around every bound: each either
     /// decodes within the bounds or is refused with a message naming a field;
     /// applied as often as it takes, a counter is refused, never trapped.

@@ -13,6 +13,8 @@ public struct ApplyError: Error, Hashable, Sendable, CustomStringConvertible {
         case spendOverflow
         /// The profile would carry more than ``InputBounds/maxTagsPerProfile`` tags.
         case tooManyTags
+        /// The profile would keep more than ``InputBounds/maxTombstonesPerProfile`` tag removals.
+        case tooManyTombstones
         /// The entry is about another customer (a caller that did not resolve merged ids).
         case wrongCustomer
     }

@@ -57,6 +57,15 @@ extension ProfileState {
             if added > 0, tags.adds.count + added - removed > InputBounds.maxTagsPerProfile {
                 throw ApplyError(.tooManyTags, "the profile would carry more than \(InputBounds.maxTagsPerProfile) tags; remove some first")
             }
+            if !change.removeTags.isEmpty {
+                let tombstones = Set(change.removeTags.flatMap(\.observed)).subtracting(tags.removed).count
+                if tags.removed.count + tombstones > InputBounds.maxTombstonesPerProfile {
+                    throw ApplyError(
+                        .tooManyTombstones,
+                        "the profile has had \(tags.removed.count) tag removals, the most one keeps (\(InputBounds.maxTombstonesPerProfile)); stop toggling tags on this customer"
+                    )
+                }
+            }
         case .scan:
             break
         }

@@ -33,6 +33,14 @@ public enum InputBounds {
     /// it is refused at the till and quarantined at the hub.
     public static let maxTagsPerProfile = 500
 
+    /// The most tag removals (tombstones) one profile keeps. A removal must
+    /// remember the additions it cancelled, or a copy of one arriving later
+    /// would bring the tag back; they are never dropped (dropping them is
+    /// not convergent), so their number is capped instead: at one add and
+    /// remove a day, 5,000 last over thirteen years. A removal past it is
+    /// refused at the till and quarantined at the hub.
+    public static let maxTombstonesPerProfile = 5_000
+
     /// The latest wall-clock reading a timestamp may carry: the last
     /// millisecond of year 9999, far enough that it never limits honest
     /// clocks and near enough that adding a tolerance cannot overflow.

@@ -25,6 +25,13 @@ public enum DevelopmentCertificateAuthority {
 
     /// Makes a new CA and a server certificate for `hostnames` (DNS names or IP addresses).
     public static func generate(hostnames: [String], now: Date = Date()) throws(HubError) -> Material {
+        let (caCertificatePEM, caKeyPEM) = try makeAuthority(now: now)
+        let server = try issueServerCertificate(hostnames: hostnames, caCertificatePEM: caCertificatePEM, caKeyPEM: caKeyPEM, now: now)
+        return Material(caCertificatePEM: caCertificatePEM, caKeyPEM: caKeyPEM, serverCertificatePEM: server.certificatePEM, serverKeyPEM: server.keyPEM)
+    }
+
+    /// A new CA, valid ten years: its certificate and key in PEM.
+    static func makeAuthority(now: Date) throws(HubError) -> (certificatePEM: String, keyPEM: String) {
         do {
             let caKey = P256.Signing.PrivateKey()
             // A unique name per CA: TLS stacks look issuers up by name, and two
@@ -49,7 +56,20 @@ public enum DevelopmentCertificateAuthority {
                 },
                 issuerPrivateKey: .init(caKey)
             )
+            return (try caCertificate.serializeAsPEM().pemString, caKey.pemRepresentation)
+        } catch {
+            throw HubError(.configuration, "cannot generate the development CA: \(error)")
+        }
+    }
 
+    /// A server certificate for `hostnames`, valid two years, signed by the
+    /// existing CA: renewing it never changes the CA terminals pin.
+    public static func issueServerCertificate(
+        hostnames: [String], caCertificatePEM: String, caKeyPEM: String, now: Date = Date()
+    ) throws(HubError) -> ClientCredential {
+        do {
+            let caCertificate = try Certificate(pemEncoded: caCertificatePEM)
+            let caKey = try P256.Signing.PrivateKey(pemRepresentation: caKeyPEM)
             let serverKey = P256.Signing.PrivateKey()
             let serverName = try DistinguishedName {
                 OrganizationName("Omnisync")
@@ -60,8 +80,8 @@ public enum DevelopmentCertificateAuthority {
                 serialNumber: Certificate.SerialNumber(),
                 publicKey: .init(serverKey.publicKey),
                 notValidBefore: now.addingTimeInterval(-3600),
-                notValidAfter: now.addingTimeInterval(2 * 365 * 86400),
-                issuer: caName,
+                notValidAfter: min(now.addingTimeInterval(2 * 365 * 86400), caCertificate.notValidAfter),
+                issuer: caCertificate.subject,
                 subject: serverName,
                 signatureAlgorithm: .ecdsaWithSHA256,
                 extensions: try Certificate.Extensions {
@@ -72,18 +92,19 @@ public enum DevelopmentCertificateAuthority {
                 },
                 issuerPrivateKey: .init(caKey)
             )
-            return Material(
-                caCertificatePEM: try caCertificate.serializeAsPEM().pemString,
-                caKeyPEM: caKey.pemRepresentation,
-                serverCertificatePEM: try serverCertificate.serializeAsPEM().pemString,
-                serverKeyPEM: serverKey.pemRepresentation
-            )
+            return ClientCredential(certificatePEM: try serverCertificate.serializeAsPEM().pemString, keyPEM: serverKey.pemRepresentation)
         } catch {
-            throw HubError(.configuration, "cannot generate the development certificates: \(error)")
+            throw HubError(.configuration, "cannot issue a server certificate with the development CA: \(error)")
         }
     }
 
-    /// A client certificate and its key, in PEM.
+    /// When the PEM certificate stops being valid; nil if it cannot be read.
+    public static func expiry(ofPEM pem: String) -> Date? {
+        (try? Certificate(pemEncoded: pem))?.notValidAfter
+    }
+
+    /// A certificate and its key, in PEM (a terminal's client certificate,
+    /// or the hub's server certificate).
     public struct ClientCredential: Sendable {
         public var certificatePEM: String
         public var keyPEM: String
