@@ -35,6 +35,8 @@ struct Sync: AsyncParsableCommand {
             } else {
                 var summary = "synced: \(report.pushed) entries pushed, \(report.pulled) profiles pulled, acknowledged seq \(report.acknowledgedSeq)"
                 if report.quarantined > 0 { summary += " (\(report.quarantined) quarantined at the hub)" }
+                if report.unreadable > 0 { summary += "; \(report.unreadable) profiles from the hub could not be read and were skipped (update this agent)" }
+                if report.policyUnreadable { summary += "; the hub's loyalty policy could not be read, the previous one stays in force" }
                 print(summary)
             }
         }

@@ -136,3 +136,16 @@ import Testing
         }
     }
 }
+
+/// What a terminal receives on pull cannot wedge it either.
+@Suite struct PullDecodingTests {
+    @Test func anUnreadableProfileIsSkippedAndCountedAndABadPolicyKeepsTheOldOne() throws {
+        let good = try String(decoding: WireCoding.encode(ProfileState(id: CustomerID(rawValue: "C-1")!)), as: UTF8.self)
+        let json = #"{"profiles":[\#(good),{"id":"C-2","cards":"not a list"}],"cursor":"e:7","hasMore":false,"policy":{"pointsPerCurrencyUnit":9223372036854775807},"serverTime":"2026-12-04T10:00:00.000Z"}"#
+        let page = try WireCoding.decode(PullResponse.self, from: Data(json.utf8))
+        #expect(page.profiles.map(\.id.rawValue) == ["C-1"])
+        #expect(page.unreadable.count == 1)
+        #expect(page.policy == nil)
+        #expect(page.cursor == "e:7")
+    }
+}

@@ -125,12 +125,15 @@ struct SyncEngine {
                 }
                 state.clock = clock.last
                 state.pullCursor = page.cursor
-                state.policy = page.policy
+                // An unreadable policy leaves the one the terminal had.
+                state.policy = page.policy ?? state.policy
                 try state.save(db)
                 return erased + (try Journal.redactErased(db, terminal: state.terminal, acknowledgedSeq: state.acknowledgedSeq))
             }
             cursor = page.cursor
             report.pulled += page.profiles.count
+            report.unreadable += page.unreadable.count
+            if page.policy == nil { report.policyUnreadable = true }
             if !page.profiles.isEmpty { progress(.pulled(profiles: report.pulled)) }
             if !page.hasMore { break }
         }

@@ -16,4 +16,9 @@ public struct SyncReport: Sendable, Equatable, Encodable {
     public var acknowledgedSeq: Int64
     /// Entries quarantined at the hub in this round (shown to operators there).
     public var quarantined: Int
+    /// Profiles the hub sent that this agent could not read, skipped (an
+    /// agent older than its hub: update it).
+    public var unreadable: Int = 0
+    /// The hub's loyalty policy could not be read; the terminal kept its own.
+    public var policyUnreadable = false
 }

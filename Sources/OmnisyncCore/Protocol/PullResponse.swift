@@ -7,20 +7,76 @@ public import Foundation
 /// idempotent: re-applying a page after a crash is harmless. The cursor is
 /// opaque to the terminal; it stores it with the merged profiles, in one
 /// transaction.
-public struct PullResponse: Hashable, Sendable, Codable {
+///
+/// A terminal must never be wedged by what it receives: a profile it cannot
+/// read is skipped and counted (``unreadable``) rather than failing the whole
+/// page, and a policy it cannot read (or one outside its bounds) leaves the
+/// terminal on the policy it had (``policy`` nil) rather than failing the pull.
+public struct PullResponse: Hashable, Sendable, Encodable {
     public var profiles: [ProfileState]
     public var cursor: String
     /// More changes are waiting: pull again with the new cursor.
     public var hasMore: Bool
-    public var policy: LoyaltyPolicy
+    /// The store's loyalty policy; nil when it could not be read.
+    public var policy: LoyaltyPolicy?
     /// The hub's wall clock, so the terminal can see its own skew.
     public var serverTime: Date
+    /// Why profiles of this page could not be read (not sent by the hub: filled in when decoding).
+    public var unreadable: [String] = []
 
-    public init(profiles: [ProfileState], cursor: String, hasMore: Bool, policy: LoyaltyPolicy, serverTime: Date) {
+    public init(profiles: [ProfileState], cursor: String, hasMore: Bool, policy: LoyaltyPolicy?, serverTime: Date) {
         self.profiles = profiles
         self.cursor = cursor
         self.hasMore = hasMore
         self.policy = policy
         self.serverTime = serverTime
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case profiles, cursor, hasMore, policy, serverTime
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(profiles, forKey: .profiles)
+        try container.encode(cursor, forKey: .cursor)
+        try container.encode(hasMore, forKey: .hasMore)
+        try container.encodeIfPresent(policy, forKey: .policy)
+        try container.encode(serverTime, forKey: .serverTime)
+    }
+}
+
+extension PullResponse: Decodable {
+    /// One profile of a page, or why it could not be read.
+    private struct Lenient: Decodable {
+        var profile: Result<ProfileState, DecodingProblem>
+
+        init(from decoder: any Decoder) throws {
+            do {
+                profile = .success(try ProfileState(from: decoder))
+            } catch {
+                profile = .failure(DecodingProblem(error))
+            }
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var profiles: [ProfileState] = []
+        var unreadable: [String] = []
+        for item in try container.decode([Lenient].self, forKey: .profiles) {
+            switch item.profile {
+            case .success(let profile): profiles.append(profile)
+            case .failure(let problem): unreadable.append(problem.description)
+            }
+        }
+        self.init(
+            profiles: profiles,
+            cursor: try container.decode(String.self, forKey: .cursor),
+            hasMore: try container.decode(Bool.self, forKey: .hasMore),
+            policy: try? container.decodeIfPresent(LoyaltyPolicy.self, forKey: .policy),
+            serverTime: try container.decode(Date.self, forKey: .serverTime)
+        )
+        self.unreadable = unreadable
     }
 }
