@@ -6,14 +6,7 @@ import Testing
 /// Every value that takes part in arithmetic is bounded where it is decoded,
 /// with an error naming the field; what accumulates is checked, never trapped.
 @Suite struct InputBoundsTests {
-    func problem<T: Decodable>(_ type: T.Type, _ json: String) -> String? {
-        do {
-            _ = try WireCoding.decode(type, from: Data(json.utf8))
-            return nil
-        } catch {
-            return error.description
-        }
-    }
+    func problem<T: Decodable>(_ type: T.Type, _ json: String) -> String? { decodingProblem(type, json) }
 
     func sale(quantity: Int64 = 1, price: Int64 = 1299, total: Int64 = 1299, lines: Int = 1, redeemed: Int64? = nil) -> String {
         let line = #"{"sku":"S1","quantity":\#(quantity),"unitPrice":{"amount":\#(price),"currency":"EUR"}}"#

@@ -4,14 +4,7 @@ import Testing
 
 /// The data contract: unknown fields are errors, and errors name the field.
 @Suite struct RequestDecodingTests {
-    func problem<T: Decodable>(_ type: T.Type, _ json: String) -> String? {
-        do {
-            _ = try WireCoding.decode(type, from: Data(json.utf8))
-            return nil
-        } catch {
-            return error.description
-        }
-    }
+    func problem<T: Decodable>(_ type: T.Type, _ json: String) -> String? { decodingProblem(type, json) }
 
     let line = #"{"sku":"S1","quantity":1,"unitPrice":{"amount":1299,"currency":"EUR"}}"#
 
