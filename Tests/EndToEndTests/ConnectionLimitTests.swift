@@ -1,4 +1,5 @@
 import Foundation
+import OmnisyncHubKit
 import OmnisyncTestSupport
 import Testing
 
@@ -37,8 +38,10 @@ import Glibc
         let agent = AgentCLI(commandLine: cli, dataDirectory: scratch.appending("agent"))
         try await agent.initialise(hub: hub, terminal: "T-1", store: "S-1", token: token)
 
-        // 500 connections that never send a byte, and 20 that stop half-way through a TLS ClientHello.
-        let silent = (0..<500).map { _ in LoopbackSocket.connect(port: hub.port) }
+        // A thousand connections that never send a byte, and 20 that stop half-way through a TLS ClientHello
+        // (this process may need to open more files than a default soft limit allows).
+        #expect(FileLimit.raiseAndFit(2_000) >= 1_100, "the test needs about 1,100 descriptors")
+        let silent = (0..<1_000).map { _ in LoopbackSocket.connect(port: hub.port) }
         let halfOpen = (0..<20).map { _ in LoopbackSocket.connect(port: hub.port) }
         defer { (silent + halfOpen).forEach { close($0) } }
         #expect((silent + halfOpen).allSatisfy { $0 >= 0 })

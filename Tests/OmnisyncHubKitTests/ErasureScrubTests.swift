@@ -53,7 +53,7 @@ import Testing
 
         let database = try DatabaseQueue(path: hub.directory.appending("hub.sqlite"))
         defer { try? database.close() }
-        let (bodies, conflicts, lookups, reasons) = try await database.read { db in
+        let (bodies, conflicts, lookups, reasons) = try database.read { db in
             (
                 // Every entry but the other customer's own: a customer who claimed the
                 // card keeps it on their entries (the hub cannot tell whose it really is).
