@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import OmnisyncAgentKit
 import OmnisyncCore
+import OmnisyncTestSupport
 
 /// Footprint of a terminal holding a large chain's customers: looking a card
 /// up among 1,000,000 local profiles (in-process and as `customers show`),

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import OmnisyncCore
+import OmnisyncTestSupport
 
 /// The merge workload of `../shared/bench/merge-workload.md` on Omnisync's own
 /// profile engine: replicas write scalar fields of random profiles (each write
