@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import OmnisyncCLISupport
+import OmnisyncCore
 import OmnisyncHubKit
 
 struct Serve: AsyncParsableCommand {
@@ -80,6 +81,18 @@ struct Serve: AsyncParsableCommand {
             let store = try hub.openStore()
             try directory.create()
             let adminToken = try AdminToken.loadOrCreate(directory)
+            if !insecureHTTP && tlsCertificate == nil {
+                switch try HubTLS.ensureDevelopmentMaterial(directory, extraHostnames: tlsHostnames) {
+                case .created:
+                    logger.notice("development CA created; terminals pin it with `omnisync-agent init --ca-file`", metadata: ["ca": "\(directory.caCertificatePath)"])
+                case .renewed(let previousExpiry):
+                    logger.notice("development server certificate re-issued by the existing CA", metadata: [
+                        "previousExpiry": "\(previousExpiry.map(RFC3339.format) ?? "none")",
+                    ])
+                case .kept(let expiresAt):
+                    logger.info("development server certificate in use", metadata: ["expires": "\(RFC3339.format(expiresAt))"])
+                }
+            }
             let tls = try insecureHTTP ? nil : HubTLS.serverConfiguration(
                 tlsCertificate.map { .files(certificateChain: $0, privateKey: tlsKey!) } ?? .development(extraHostnames: tlsHostnames),
                 clientCA: clientCA ?? (requireClientCertificate ? directory.caCertificatePath : nil),
