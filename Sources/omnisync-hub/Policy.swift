@@ -70,11 +70,11 @@ struct Policy: AsyncParsableCommand {
                 throw ValidationError("--clock-tolerance and --card-lookups-per-minute are chain-wide; set them without --store")
             }
             let limits: [(String, Int64?, ClosedRange<Int64>)] = [
-                ("--points-per-unit", pointsPerUnit, 0...InputBounds.maxPointsPerCurrencyUnit),
-                ("--offline-allowance", offlineAllowance, 0...InputBounds.maxPointsPerEntry),
-                ("--max-offline-redemption", maxOfflineRedemption, 0...LoyaltyPolicy.maxStalenessSeconds),
+                ("--points-per-unit", pointsPerUnit, LoyaltyPolicy.pointsPerCurrencyUnitRange),
+                ("--offline-allowance", offlineAllowance, LoyaltyPolicy.offlineRedemptionAllowanceRange),
+                ("--max-offline-redemption", maxOfflineRedemption, LoyaltyPolicy.maxRedemptionStalenessRange),
                 ("--clock-tolerance", clockTolerance, 0...HubSettings.maxClockToleranceSeconds),
-                ("--card-lookups-per-minute", cardLookupsPerMinute, 0...100_000),
+                ("--card-lookups-per-minute", cardLookupsPerMinute, HubSettings.cardLookupsPerMinuteRange),
             ]
             for case (let name, let value?, let range) in limits where !range.contains(value) {
                 throw ValidationError("\(name) must be between \(range.lowerBound) and \(range.upperBound)")

@@ -94,7 +94,9 @@ struct Serve: AsyncParsableCommand {
                 }
             }
             let tls = try insecureHTTP ? nil : HubTLS.serverConfiguration(
-                tlsCertificate.map { .files(certificateChain: $0, privateKey: tlsKey!) } ?? .development(extraHostnames: tlsHostnames),
+                // The development material was made sure of just above: load it as files.
+                tlsCertificate.map { .files(certificateChain: $0, privateKey: tlsKey!) }
+                    ?? .files(certificateChain: directory.serverCertificatePath, privateKey: directory.serverKeyPath),
                 clientCA: clientCA ?? (requireClientCertificate ? directory.caCertificatePath : nil),
                 directory: directory
             )

@@ -12,7 +12,7 @@ public import Foundation
 /// One easy handle is reused for every request, so consecutive batches of a
 /// catch-up share one TLS connection.
 public final class CurlHTTPClient: @unchecked Sendable {
-    // Why @unchecked Sendable is safe: the only mutable state is the libcurl
+    // Why the unchecked conformance is safe: the only mutable state is the libcurl
     // easy handle, which is created in init, used exclusively by blocks run on
     // `queue` (a serial DispatchQueue, so never by two threads at once), and
     // freed in deinit, when no block can be running because each block holds a

@@ -37,16 +37,19 @@ public struct LoyaltyPolicy: Hashable, Sendable {
         return min(earned, InputBounds.maxPointsPerEntry)
     }
 
-    /// The bounds each rule must stay within, so that no rule can make a
-    /// computation at a terminal overflow: `(name, range)`.
-    public static let bounds: [(rule: String, range: ClosedRange<Int64>)] = [
-        ("pointsPerCurrencyUnit", 0...InputBounds.maxPointsPerCurrencyUnit),
-        ("offlineRedemptionAllowance", 0...InputBounds.maxPointsPerEntry),
-        ("maxRedemptionStaleness", 0...maxStalenessSeconds),
-    ]
+    /// The range of each rule, so that no rule can make a computation at a
+    /// terminal overflow. `policy set` and decoding check the same ranges.
+    public static let pointsPerCurrencyUnitRange: ClosedRange<Int64> = 0...InputBounds.maxPointsPerCurrencyUnit
+    public static let offlineRedemptionAllowanceRange: ClosedRange<Int64> = 0...InputBounds.maxPointsPerEntry
+    /// Up to ten years, in seconds: the longest a terminal may redeem offline.
+    public static let maxRedemptionStalenessRange: ClosedRange<Int64> = 0...315_360_000
 
-    /// Ten years, in seconds: the longest a terminal may redeem offline.
-    public static let maxStalenessSeconds: Int64 = 315_360_000
+    /// Each rule's name with its range, in declaration order.
+    static let bounds: [(rule: String, range: ClosedRange<Int64>)] = [
+        ("pointsPerCurrencyUnit", pointsPerCurrencyUnitRange),
+        ("offlineRedemptionAllowance", offlineRedemptionAllowanceRange),
+        ("maxRedemptionStaleness", maxRedemptionStalenessRange),
+    ]
 
     /// The first rule outside its bounds and why; nil when all hold.
     public var outOfBounds: (rule: String, message: String)? {

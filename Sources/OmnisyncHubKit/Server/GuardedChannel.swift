@@ -73,8 +73,6 @@ final class OpenConnections: Sendable {
     func refusedOne() -> Int {
         refused.add(1, ordering: .relaxed).newValue
     }
-
-    var current: Int { count.load(ordering: .relaxed) }
 }
 
 /// Closes the connection unless the TLS handshake completes in time. Sits

@@ -20,6 +20,9 @@ public struct HubSettings: Sendable, Hashable, Codable {
     /// that adding it to a reading in milliseconds cannot overflow.
     public static let maxClockToleranceSeconds: Int64 = 31_536_000
 
+    /// The range `policy set --card-lookups-per-minute` takes.
+    public static let cardLookupsPerMinuteRange: ClosedRange<Int64> = 0...100_000
+
     /// The tolerance in milliseconds, held within its bounds.
     public var clockToleranceMillis: Int64 {
         min(max(clockToleranceSeconds, 0), Self.maxClockToleranceSeconds) * 1000

@@ -841,7 +841,8 @@ public struct SQLiteHubStore: HubStore {
     }
 
     private static func setting<T: Decodable>(_ db: Database, _ key: String, default value: T) throws -> T {
-        guard let data = try Data.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) else { return value }
+        // Read on every push and pull: compiled once per connection.
+        guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"), arguments: [key]) else { return value }
         return try WireCoding.decode(T.self, from: data)
     }
 
@@ -887,12 +888,6 @@ public struct SQLiteHubStore: HubStore {
     }
 
     private static let purgePendingKey = "wal_purge_pending"
-
-    /// True while an erasure's old page versions may still sit in the WAL file
-    /// because a checkpoint could not complete; retried on the next write.
-    public func erasurePurgePending() async throws(HubError) -> Bool {
-        try await read { db in try Self.setting(db, Self.purgePendingKey, default: false) }
-    }
 
     private func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(HubError) -> T {
         do {
