@@ -116,7 +116,7 @@ struct CatchUpBenchmark {
             let body = PushRequest.body(
                 terminal: terminalID, backlog: Int64(rows.count - start - slice.count), encodedEntries: slice.map(\.body), hashes: slice.map(\.hash)
             )
-            return try WireCoding.decode(IncomingPush.self, from: body)
+            return try IncomingPush.read(body)
         }
         let terminal = try await store.addTerminal(terminalID, store: StoreID(rawValue: "S-BENCH")!, tokenHash: "bench", at: Date())
         let started = ContinuousClock.now

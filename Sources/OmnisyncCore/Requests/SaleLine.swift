@@ -20,7 +20,7 @@ extension SaleLine: Codable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let sku = try container.decode(String.self, forKey: .sku)
-        guard (1...64).contains(sku.count), !sku.contains(where: \.isWhitespace) else {
+        guard Self.isValidSKU(sku) else {
             throw container.invalid(.sku, "must be 1-64 characters without spaces")
         }
         let quantity = try container.decodeInteger(forKey: .quantity)
@@ -36,6 +36,16 @@ extension SaleLine: Codable {
 
     /// `quantity × unitPrice` in minor units, or nil past ``InputBounds/maxAmount``.
     /// (Both factors are bounded when decoded, so the product cannot overflow.)
+    /// A SKU is 1-64 characters without spaces.
+    static func isValidSKU(_ sku: String) -> Bool {
+        (1...64).contains(sku.count) && !sku.contains(where: \.isWhitespace)
+    }
+
+    /// A receipt number is 1-64 printable characters without spaces.
+    static func isValidReceipt(_ receipt: String) -> Bool {
+        (1...64).contains(receipt.count) && !receipt.contains(where: { $0.isWhitespace || $0.isNewline })
+    }
+
     public var amount: Int64? {
         guard let product = quantity.checkedMultiplying(by: unitPrice.amount), product <= InputBounds.maxAmount else { return nil }
         return product

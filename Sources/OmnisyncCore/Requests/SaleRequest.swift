@@ -40,7 +40,7 @@ extension KeyedDecodingContainer {
     /// Decodes an optional receipt number: 1-64 printable characters.
     func decodeReceipt(forKey key: Key) throws -> String? {
         guard let receipt = try decodeIfPresent(String.self, forKey: key) else { return nil }
-        guard (1...64).contains(receipt.count), !receipt.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+        guard SaleLine.isValidReceipt(receipt) else {
             throw invalid(key, "must be 1-64 characters without spaces")
         }
         return receipt

@@ -35,7 +35,7 @@ public enum HubRouter {
             let terminal = try context.authenticatedTerminal()
             let contact = TerminalContact(receivedAt: now(), sentAt: request.sentAt)
             var request = request
-            let batch = try await request.decodeJSON(IncomingPush.self, context: context)
+            let batch = try await request.decodePush(context: context)
             guard batch.terminal == terminal.id else {
                 throw HubError(.forbidden, "this token belongs to terminal \(terminal.id); it cannot push entries of \(batch.terminal)")
             }

@@ -10,6 +10,27 @@ extension Request {
     /// Reads and decodes the JSON body, answering 413 beyond the context's
     /// limit and 400 with the offending field for anything undecodable.
     mutating func decodeJSON<T: Decodable>(_ type: T.Type, context: HubRequestContext) async throws(HubError) -> T {
+        let body = try await collectJSON(context: context)
+        do {
+            return try WireCoding.decode(type, from: body)
+        } catch {
+            throw HubError(.malformedRequest, "invalid request body: \(error.description)")
+        }
+    }
+
+    /// Reads a push, through the fast path for what the agent sends (see
+    /// ``IncomingPush/read(_:)``).
+    mutating func decodePush(context: HubRequestContext) async throws(HubError) -> IncomingPush {
+        let body = try await collectJSON(context: context)
+        do {
+            return try IncomingPush.read(body)
+        } catch {
+            throw HubError(.malformedRequest, "invalid request body: \(error.description)")
+        }
+    }
+
+    /// The body, inflated if it came gzipped, within the context's limit.
+    private mutating func collectJSON(context: HubRequestContext) async throws(HubError) -> Data {
         var buffer: ByteBuffer
         do {
             buffer = try await collectBody(upTo: context.maxUploadSize)
@@ -26,11 +47,7 @@ extension Request {
         case let encoding?:
             throw HubError(.unsupportedMediaType, "Content-Encoding \(encoding) is not supported; send gzip or no encoding")
         }
-        do {
-            return try WireCoding.decode(type, from: Data(buffer: buffer))
-        } catch {
-            throw HubError(.malformedRequest, "invalid request body: \(error.description)")
-        }
+        return Data(buffer: buffer)
     }
 }
 

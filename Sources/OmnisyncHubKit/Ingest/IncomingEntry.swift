@@ -1,3 +1,4 @@
+public import Foundation
 public import OmnisyncCore
 
 /// One entry of a push, decoded on its own.
@@ -16,8 +17,10 @@ public struct IncomingEntry: Sendable, Hashable {
     public var decoded: Result<JournalEntry, DecodingProblem>
     /// The entry exactly as received, kept for entries that failed to decode.
     public var raw: JSONValue?
-    /// The hash of the entry's canonical bytes as received, which the
-    /// terminal's next entry links to.
+    /// The entry's canonical bytes: as received when they arrived canonical
+    /// (what the agent sends), else re-encoded. What the hub stores.
+    public var bytes: Data
+    /// The hash of ``bytes``, which the terminal's next entry links to.
     public var receivedHash: String
     /// The hash of the previous entry this one claims to follow.
     public var previousHash: String?
@@ -30,24 +33,39 @@ public struct IncomingEntry: Sendable, Hashable {
     public var storedID: String { id ?? "" }
 
     public init(_ entry: JournalEntry) {
+        self.init(entry, bytes: (try? WireCoding.encode(entry)) ?? Data())
+    }
+
+    /// An entry read from `bytes`, which must be its canonical encoding.
+    init(_ entry: JournalEntry, bytes: Data) {
         self.init(
             seq: entry.seq, id: entry.id.rawValue, terminal: entry.terminal.rawValue, decoded: .success(entry), raw: nil,
-            receivedHash: (try? ChainHash.of(entry)) ?? "", previousHash: entry.previousHash
+            bytes: bytes, previousHash: entry.previousHash
         )
     }
 
-    init(seq: Int64, id: String?, terminal: String?, decoded: Result<JournalEntry, DecodingProblem>, raw: JSONValue?, receivedHash: String, previousHash: String?) {
+    init(seq: Int64, id: String?, terminal: String?, decoded: Result<JournalEntry, DecodingProblem>, raw: JSONValue?, bytes: Data, previousHash: String?) {
         self.seq = seq
         self.id = id
         self.terminal = terminal
         self.decoded = decoded
         self.raw = raw
-        self.receivedHash = receivedHash
+        self.bytes = bytes
+        self.receivedHash = ChainHash.of(bytes)
         self.previousHash = previousHash
     }
 }
 
 extension IncomingEntry: Decodable {
+    /// Reads one entry from its bytes: the canonical fast path first, the
+    /// full decoder for anything else.
+    public static func read(_ bytes: Data) throws(DecodingProblem) -> IncomingEntry {
+        if let entry = try? bytes.withUnsafeBytes({ buffer throws(CanonicalJSONReader.NotCanonical) in try JournalEntry.readCanonical(buffer) }) {
+            return IncomingEntry(entry, bytes: bytes)
+        }
+        return try WireCoding.decode(IncomingEntry.self, from: bytes)
+    }
+
     public init(from decoder: any Decoder) throws {
         do {
             self.init(try JournalEntry(from: decoder))
@@ -64,53 +82,8 @@ extension IncomingEntry: Decodable {
             // Canonical re-encoding gives back the bytes the terminal hashed.
             self.init(
                 seq: seq, id: raw["id"]?.stringValue, terminal: raw["terminal"]?.stringValue, decoded: .failure(problem), raw: raw,
-                receivedHash: ChainHash.of(try WireCoding.encode(raw)), previousHash: raw["previousHash"]?.stringValue
+                bytes: try WireCoding.encode(raw), previousHash: raw["previousHash"]?.stringValue
             )
-        }
-    }
-}
-
-/// The body of `POST /v1/push` as the hub reads it (see ``PushRequest``).
-public struct IncomingPush: Sendable, Hashable {
-    public var terminal: TerminalID
-    public var backlog: Int64
-    public var entries: [IncomingEntry]
-
-    public init(terminal: TerminalID, backlog: Int64, entries: [IncomingEntry]) {
-        self.terminal = terminal
-        self.backlog = backlog
-        self.entries = entries
-    }
-
-    public init(_ request: PushRequest) {
-        var entries = request.entries.map(IncomingEntry.init)
-        for (index, hash) in (request.hashes ?? []).enumerated() where index < entries.count {
-            entries[index].recordedHash = hash
-        }
-        self.init(terminal: request.terminal, backlog: request.backlog, entries: entries)
-    }
-}
-
-extension IncomingPush: Decodable {
-    enum CodingKeys: String, CodingKey {
-        case terminal, backlog, entries, hashes
-    }
-
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        terminal = try container.decode(TerminalID.self, forKey: .terminal)
-        backlog = try container.decode(Int64.self, forKey: .backlog)
-        guard backlog >= 0 else { throw container.invalid(.backlog, "must not be negative") }
-        entries = try container.decode([IncomingEntry].self, forKey: .entries)
-        guard entries.count <= InputBounds.maxEntriesPerPush else {
-            throw container.invalid(.entries, "has \(entries.count) entries; a push may carry at most \(InputBounds.maxEntriesPerPush) (send the rest in the next push)")
-        }
-        if let hashes = try container.decodeIfPresent([String?].self, forKey: .hashes) {
-            guard hashes.count == entries.count else {
-                throw container.invalid(.hashes, "has \(hashes.count) items for \(entries.count) entries")
-            }
-            for (index, hash) in hashes.enumerated() { entries[index].recordedHash = hash }
         }
     }
 }

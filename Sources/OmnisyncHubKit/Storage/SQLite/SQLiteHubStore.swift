@@ -390,7 +390,7 @@ public struct SQLiteHubStore: HubStore {
                 guard let record = try Self.terminal(db, id: id),
                     let storedRow = try Row.fetchOne(db, sql: "SELECT body, hash FROM entries WHERE terminal = ? AND seq = ?", arguments: [id.rawValue, seq])
                 else { continue }
-                var incoming = try WireCoding.decode(IncomingEntry.self, from: storedRow["body"] as Data)
+                var incoming = try IncomingEntry.read(storedRow["body"] as Data)
                 if !accept {
                     // Re-check the content against what the terminal recorded.
                     incoming.recordedHash = storedRow["hash"]
@@ -560,13 +560,14 @@ public struct SQLiteHubStore: HubStore {
         try writeEffects(output, terminal: terminal, receivedAt: receivedAt, in: db)
     }
 
-    /// The stored form of an entry: as applied, redacted if its customer is
-    /// erased; as received if it could not be read.
+    /// The stored form of an entry: its canonical bytes as received (the
+    /// hash chain vouches for them; stamps the hub clamped are translated
+    /// through `clamped_stamps` when read), redacted if its customer is erased.
     private static func body(of stored: Ingestor.Stored) throws -> Data {
-        if let entry = stored.entry {
-            return try WireCoding.encode(stored.redact ? entry.redactingPersonalData() : entry)
+        if stored.redact, let entry = stored.entry {
+            return try WireCoding.encode(entry.redactingPersonalData())
         }
-        return try WireCoding.encode(stored.incoming.raw ?? .null)
+        return stored.incoming.bytes
     }
 
     /// Writes the effects of applied entries on customers, logs and clocks.
