@@ -19,6 +19,12 @@ public struct ConsentRegister: Hashable, Sendable {
         superseded = []
     }
 
+    /// A register as stored (see ``ProfileState/compactBytes``).
+    init(live: [HLCTimestamp: ConsentValue], superseded: Set<HLCTimestamp>) {
+        self.live = live
+        self.superseded = superseded
+    }
+
     /// The consent shown: `out` if any live write is `out`, nil if never given.
     public var value: ConsentValue? {
         if live.values.contains(.optedOut) { return .optedOut }

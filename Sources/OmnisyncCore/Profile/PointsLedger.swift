@@ -20,6 +20,13 @@ public struct PointsLedger: Hashable, Sendable, Codable {
         redeemed = [:]
     }
 
+    /// A ledger as stored (see ``ProfileState/compactBytes``).
+    init(earned: [ReplicaID: Int64], reversed: [ReplicaID: Int64], redeemed: [ReplicaID: Int64]) {
+        self.earned = earned
+        self.reversed = reversed
+        self.redeemed = redeemed
+    }
+
     /// Net points earned (earned less those taken back by returns). Sums
     /// saturate rather than trap: each counter is checked as it grows, but
     /// merged copies of many replicas are only summed here, for display.

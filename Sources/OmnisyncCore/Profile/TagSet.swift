@@ -16,6 +16,12 @@ public struct TagSet: Hashable, Sendable, Codable {
         removed = []
     }
 
+    /// A set as stored (see ``ProfileState/compactBytes``).
+    init(adds: [Tag: Set<HLCTimestamp>], removed: Set<HLCTimestamp>) {
+        self.adds = adds
+        self.removed = removed
+    }
+
     /// The tags currently present, sorted.
     public var elements: [Tag] { adds.keys.sorted() }
 

@@ -1,0 +1,134 @@
+/// The hub's stored form of a profile's merge state.
+///
+/// The hub reads and writes the state of every customer a push touches, in
+/// the push's transaction; as JSON through Foundation that was most of the
+/// ingest's time. This form is the same lattice value in a compact binary
+/// layout (``CompactWriter``): `ProfileState(compactBytes: state.compactBytes)
+/// == state` for every state (checked by a property test), so the merge and
+/// erasure semantics are untouched. JSON stays the wire form for terminals.
+extension ProfileState {
+    /// Layout version, the first byte; a reader refuses any other.
+    static let compactVersion: UInt8 = 1
+
+    public var compactBytes: [UInt8] {
+        var writer = CompactWriter()
+        writer.byte(Self.compactVersion)
+        writer.string(id.rawValue)
+        writer.count(cards.count)
+        for card in cards { writer.string(card.rawValue) }
+        writer.count(fields.count)
+        for (field, register) in fields {
+            writer.string(field.rawValue)
+            if let value = register.value {
+                writer.byte(1)
+                writer.string(value)
+            } else {
+                writer.byte(0)
+            }
+            writer.stamp(register.stamp)
+        }
+        writer.count(tags.adds.count)
+        for (tag, dots) in tags.adds {
+            writer.string(tag.rawValue)
+            writer.stamps(dots)
+        }
+        writer.stamps(tags.removed)
+        writer.count(points.count)
+        for (origin, ledger) in points {
+            writer.string(origin.rawValue)
+            for counters in [ledger.earned, ledger.reversed, ledger.redeemed] {
+                writer.count(counters.count)
+                for (replica, value) in counters {
+                    writer.string(replica.rawValue)
+                    writer.signed(value)
+                }
+            }
+        }
+        writer.count(consent.count)
+        for (channel, register) in consent {
+            writer.string(channel.rawValue)
+            writer.count(register.live.count)
+            for (dot, value) in register.live {
+                writer.stamp(dot)
+                writer.byte(value == .optedIn ? 1 : 0)
+            }
+            writer.stamps(register.superseded)
+        }
+        writer.count(mergedFrom.count)
+        for id in mergedFrom { writer.string(id.rawValue) }
+        if let erasure {
+            writer.byte(1)
+            writer.stamp(erasure)
+        } else {
+            writer.byte(0)
+        }
+        return writer.bytes
+    }
+
+    public init(compactBytes: [UInt8]) throws(CompactReader.Damaged) {
+        var reader = CompactReader(compactBytes)
+        guard try reader.byte() == Self.compactVersion else { throw CompactReader.Damaged() }
+        self.init(id: try reader.value(CustomerID.self))
+        for _ in 0..<(try reader.count()) { cards.insert(try reader.value(CardNumber.self)) }
+        for _ in 0..<(try reader.count()) {
+            let field = try reader.value(ProfileField.self)
+            let value: String? = try reader.byte() == 1 ? try reader.string() : nil
+            fields[field] = LWWRegister(value: value, stamp: try reader.stamp())
+        }
+        var adds: [Tag: Set<HLCTimestamp>] = [:]
+        for _ in 0..<(try reader.count()) {
+            let tag = try reader.value(Tag.self)
+            adds[tag] = try reader.stamps()
+        }
+        tags = TagSet(adds: adds, removed: try reader.stamps())
+        for _ in 0..<(try reader.count()) {
+            let origin = try reader.value(CustomerID.self)
+            var counters: [[ReplicaID: Int64]] = []
+            for _ in 0..<3 {
+                var counter: [ReplicaID: Int64] = [:]
+                for _ in 0..<(try reader.count()) { counter[try reader.value(ReplicaID.self)] = try reader.signed() }
+                counters.append(counter)
+            }
+            points[origin] = PointsLedger(earned: counters[0], reversed: counters[1], redeemed: counters[2])
+        }
+        for _ in 0..<(try reader.count()) {
+            let channel = try reader.value(ConsentChannel.self)
+            var live: [HLCTimestamp: ConsentValue] = [:]
+            for _ in 0..<(try reader.count()) {
+                let dot = try reader.stamp()
+                live[dot] = try reader.byte() == 1 ? .optedIn : .optedOut
+            }
+            consent[channel] = ConsentRegister(live: live, superseded: try reader.stamps())
+        }
+        for _ in 0..<(try reader.count()) { mergedFrom.insert(try reader.value(CustomerID.self)) }
+        if try reader.byte() == 1 { erasure = try reader.stamp() }
+        guard reader.isAtEnd else { throw CompactReader.Damaged() }
+    }
+}
+
+extension CompactWriter {
+    mutating func stamp(_ stamp: HLCTimestamp) {
+        signed(stamp.wallMillis)
+        unsigned(UInt64(stamp.counter))
+        string(stamp.replica.rawValue)
+    }
+
+    mutating func stamps(_ stamps: Set<HLCTimestamp>) {
+        count(stamps.count)
+        for stamp in stamps { self.stamp(stamp) }
+    }
+}
+
+extension CompactReader {
+    mutating func stamp() throws(Damaged) -> HLCTimestamp {
+        let wall = try signed()
+        guard let counter = UInt32(exactly: try unsigned()) else { throw Damaged() }
+        return HLCTimestamp(wallMillis: wall, counter: counter, replica: try value(ReplicaID.self))
+    }
+
+    mutating func stamps() throws(Damaged) -> Set<HLCTimestamp> {
+        var stamps = Set<HLCTimestamp>()
+        for _ in 0..<(try count()) { stamps.insert(try stamp()) }
+        return stamps
+    }
+}

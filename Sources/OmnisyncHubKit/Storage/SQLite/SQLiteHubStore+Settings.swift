@@ -1,0 +1,74 @@
+public import Foundation
+import GRDB
+public import OmnisyncCore
+
+/// Loyalty policies, hub settings and the hub's own clock.
+extension SQLiteHubStore {
+    public func policy(for store: StoreID) async throws(HubError) -> LoyaltyPolicy {
+        try await read { db in try Self.policy(db, store: store) }
+    }
+
+    public func policies() async throws(HubError) -> (chain: LoyaltyPolicy, stores: [StoreID: LoyaltyPolicy]) {
+        try await read { db in
+            var stores: [StoreID: LoyaltyPolicy] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT store, policy FROM store_policies") {
+                stores[try StoreID(validating: row["store"])] = try WireCoding.decode(LoyaltyPolicy.self, from: row["policy"])
+            }
+            return (try Self.setting(db, "loyalty_policy", default: LoyaltyPolicy.default), stores)
+        }
+    }
+
+    public func setPolicy(_ policy: LoyaltyPolicy, for store: StoreID?) async throws(HubError) {
+        try await write { db in
+            if let store {
+                try db.execute(
+                    sql: "INSERT INTO store_policies (store, policy) VALUES (?, ?) ON CONFLICT (store) DO UPDATE SET policy = excluded.policy",
+                    arguments: [store.rawValue, try WireCoding.encode(policy)]
+                )
+            } else {
+                try Self.setSetting(db, "loyalty_policy", policy)
+            }
+        }
+    }
+
+    public func settings() async throws(HubError) -> HubSettings {
+        try await read { db in try Self.setting(db, "hub_settings", default: HubSettings.default) }
+    }
+
+    public func setSettings(_ settings: HubSettings) async throws(HubError) {
+        try await write { db in try Self.setSetting(db, "hub_settings", settings) }
+    }
+
+    static func policy(_ db: Database, store: StoreID) throws -> LoyaltyPolicy {
+        if let data = try Data.fetchOne(db, sql: "SELECT policy FROM store_policies WHERE store = ?", arguments: [store.rawValue]) {
+            return try WireCoding.decode(LoyaltyPolicy.self, from: data)
+        }
+        return try setting(db, "loyalty_policy", default: LoyaltyPolicy.default)
+    }
+
+    static func setting<T: Decodable>(_ db: Database, _ key: String, default value: T) throws -> T {
+        // Read on every push and pull: compiled once per connection.
+        guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"), arguments: [key]) else { return value }
+        return try WireCoding.decode(T.self, from: data)
+    }
+
+    static func setSetting(_ db: Database, _ key: String, _ value: some Encodable) throws {
+        try db.execute(
+            sql: "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            arguments: [key, try WireCoding.encode(value)]
+        )
+    }
+
+    /// The hub's own hybrid logical clock, persisted, for what the hub writes
+    /// (an erasure on request).
+    static func tickHubClock(_ db: Database, now: Date) throws -> HLCTimestamp {
+        let last = try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'hub_clock'").flatMap(HLCTimestamp.init)
+        var clock = HybridLogicalClock(replica: .hub, resumingAfter: last)
+        let stamp = clock.tick(wallMillis: now.millis)
+        try db.execute(
+            sql: "INSERT INTO settings (key, value) VALUES ('hub_clock', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            arguments: [stamp.description]
+        )
+        return stamp
+    }
+}

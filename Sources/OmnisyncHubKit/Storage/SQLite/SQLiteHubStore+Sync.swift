@@ -1,0 +1,311 @@
+public import Foundation
+import GRDB
+public import OmnisyncCore
+import OmnisyncStorage
+
+/// The terminals' sync: pushes stored exactly once and applied (``Ingestor``),
+/// pulls of the store's changed profiles, card lookups.
+extension SQLiteHubStore {
+    public func push(_ batch: IncomingPush, from terminal: TerminalRecord, contact: TerminalContact) async throws(HubError) -> PushResponse {
+        let (answer, erased) = try await groupWrite { db in
+            var erasedSomeone = false
+            guard let current = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT acknowledged_seq, last_clamped, token_hash, revoked_at_ms FROM terminals WHERE id = ?"),
+                arguments: [terminal.id.rawValue]
+            ) else {
+                throw HubError(.unknownTerminal, "terminal \(terminal.id) is not registered")
+            }
+            // Checked again inside the transaction: a push authenticated just
+            // before a revocation or a token rotation must not commit.
+            if (current["revoked_at_ms"] as Int64?) != nil {
+                throw HubError(.terminalRevoked, "terminal \(terminal.id) was revoked; register the device again to get a new token")
+            }
+            if let authenticated = terminal.tokenHash, (current["token_hash"] as String?) != authenticated {
+                throw HubError(.unauthorized, "the token of terminal \(terminal.id) was replaced while this push was in flight; use the new token")
+            }
+            let acknowledged: Int64 = current["acknowledged_seq"]
+            if let first = batch.entries.first?.seq, first > acknowledged + 1 {
+                // The terminal had entries acknowledged that the database no
+                // longer holds: it was restored from a backup. A new epoch makes
+                // every terminal pull from the start, so none skips a change.
+                _ = try Self.rotateEpochAfterRestore(db, at: contact.receivedAt)
+            }
+            let plan = try PushPlan(
+                batch: batch,
+                acknowledgedSeq: acknowledged,
+                storedIDs: try Self.storedIDs(db, terminal: terminal.id, seqs: PushPlan.resentSeqs(in: batch, acknowledgedSeq: acknowledged))
+            )
+            var input = try Self.ingestInput(
+                db, for: plan.accepted, terminal: terminal, lastClamped: (current["last_clamped"] as String?).flatMap(HLCTimestamp.init),
+                receivedAt: contact.receivedAt
+            )
+            if acknowledged == 0 {
+                input.chainTip = .start
+            } else if let tip = try String.fetchOne(db.cachedStatement(sql: "SELECT hash FROM entries WHERE terminal = ? AND seq = ?"), arguments: [terminal.id.rawValue, acknowledged]) {
+                input.chainTip = .hash(tip)
+            }
+            let output = Ingestor().ingest(plan.accepted, input)
+            try Self.write(output, terminal: terminal, receivedAt: contact.receivedAt, in: db)
+            let purgePending = try Self.setting(db, Self.purgePendingKey, default: false)
+            erasedSomeone = !output.erased.isEmpty || purgePending
+            try db.run(
+                sql: """
+                    UPDATE terminals SET acknowledged_seq = ?, reported_backlog = ?, last_contact_ms = ?,
+                        clock_skew_ms = COALESCE(?, clock_skew_ms)
+                    WHERE id = ?
+                    """,
+                arguments: [plan.acknowledgedSeq, batch.backlog, contact.receivedAt.millis, contact.skewMillis, terminal.id.rawValue]
+            )
+            let answer = PushResponse(
+                acknowledgedSeq: plan.acknowledgedSeq,
+                stored: plan.accepted.count,
+                duplicates: plan.duplicates,
+                quarantined: output.stored.filter { $0.quarantineReason != nil }.count
+            )
+            return (answer, erasedSomeone)
+        }
+        if erased { try purgeOldPageVersions() }
+        return answer
+    }
+
+    public func pull(for terminal: TerminalRecord, after cursor: String?, limit: Int, contact: TerminalContact) async throws(HubError) -> PullPage {
+        let parsed: PullCursor?
+        if let cursor {
+            guard let value = PullCursor(cursor) else {
+                throw HubError(.malformedRequest, "invalid cursor '\(cursor.prefix(40))': send back the cursor of the previous pull")
+            }
+            parsed = value
+        } else {
+            parsed = nil
+        }
+        let pageSize = min(max(limit, 1), 1000)
+        return try await write { db in
+            try Self.recordContact(db, terminal: terminal.id, contact)
+            var epoch = try Self.epoch(db)
+            let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = 'change_seq'")) ?? 0
+            let (start, ahead) = PullCursor.start(for: parsed, epoch: epoch, highest: highest)
+            if ahead {
+                // This terminal has seen changes the database no longer holds.
+                epoch = try Self.rotateEpochAfterRestore(db, at: contact.receivedAt)
+            }
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.state, c.change_seq FROM store_customers s JOIN customers c ON c.id = s.customer
+                    WHERE s.store = ? AND c.change_seq > ?
+                    ORDER BY c.change_seq
+                    LIMIT ?
+                    """,
+                arguments: [terminal.store.rawValue, start, pageSize + 1]
+            )
+            let page = rows.prefix(pageSize)
+            let profiles = try page.map { try WireCoding.decode(ProfileState.self, from: $0["state"]) }
+            let next: Int64 = page.last?["change_seq"] ?? start
+            return PullPage(profiles: profiles, cursor: PullCursor(epoch: epoch, seq: next).description, hasMore: rows.count > pageSize)
+        }
+    }
+
+    /// The hub database's history (see ``PullCursor``), made on first use.
+    static func epoch(_ db: Database) throws -> String {
+        if let epoch = try setting(db, "epoch", default: String?.none) { return epoch }
+        return try rotateEpoch(db)
+    }
+
+    /// A new epoch for a restored database, unless one was started in the
+    /// last day: every terminal that detects the same restore would otherwise
+    /// start another, and each would send every terminal back to the start.
+    static func rotateEpochAfterRestore(_ db: Database, at now: Date) throws -> String {
+        let last = try setting(db, "epoch_rotated_at_ms", default: Int64(0))
+        guard now.millis - last > 86_400_000 else { return try epoch(db) }
+        try setSetting(db, "epoch_rotated_at_ms", now.millis)
+        return try rotateEpoch(db)
+    }
+
+    /// Starts a new history: every terminal's next pull starts from the beginning.
+    static func rotateEpoch(_ db: Database) throws -> String {
+        let epoch = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        try setSetting(db, "epoch", epoch)
+        return epoch
+    }
+
+    public func lookUp(card: CardNumber, for terminal: TerminalRecord, contact: TerminalContact) async throws(HubError) -> ProfileState? {
+        let answer: ProfileState?? = try await write { db in
+            try Self.recordContact(db, terminal: terminal.id, contact)
+            let limit = try Self.setting(db, "hub_settings", default: HubSettings.default).cardLookupsPerMinute
+            let recent = try Int64.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM card_lookups WHERE terminal = ? AND at_ms > ? AND outcome != 'refused'",
+                arguments: [terminal.id.rawValue, contact.receivedAt.millis - 60_000]
+            ) ?? 0
+            func audit(_ outcome: CardLookupRecord.Outcome, _ customer: CustomerID?) throws {
+                try db.execute(
+                    sql: "INSERT INTO card_lookups (terminal, card_last4, customer, outcome, at_ms) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [terminal.id.rawValue, card.masked, customer?.rawValue, outcome.rawValue, contact.receivedAt.millis]
+                )
+            }
+            guard recent < limit else {
+                try audit(.refused, nil)
+                return .none
+            }
+            guard let holder = try Self.cardHolder(db, card), let record = try Self.customer(db, id: holder) else {
+                try audit(.unknown, nil)
+                return .some(nil)
+            }
+            try audit(.found, holder)
+            if try Self.linkStore(db, store: terminal.store, customer: holder) {
+                // Bump it so the store's other terminals receive it on their next pull.
+                try Self.save(db, record, stateChanged: true)
+            }
+            return .some(record.state)
+        }
+        guard let answer else {
+            throw HubError(.tooManyRequests, "terminal \(terminal.id) looked up more cards in the last minute than the hub allows; try again in a minute")
+        }
+        return answer
+    }
+
+    public func cardLookups(terminal: TerminalID?, limit: Int) async throws(HubError) -> [CardLookupRecord] {
+        try await read { db in
+            let filter = terminal == nil ? "" : " WHERE terminal = ?"
+            let arguments: StatementArguments = terminal.map { [$0.rawValue, limit] } ?? [limit]
+            return try Row.fetchAll(db, sql: "SELECT * FROM card_lookups\(filter) ORDER BY id DESC LIMIT ?", arguments: arguments).map { row in
+                CardLookupRecord(
+                    terminal: try TerminalID(validating: row["terminal"]), card: row["card_last4"],
+                    customer: try (row["customer"] as String?).map { try CustomerID(validating: $0) },
+                    outcome: CardLookupRecord.Outcome(rawValue: row["outcome"]) ?? .refused, at: Date(millis: row["at_ms"])!
+                )
+            }
+        }
+    }
+
+    static func storedIDs(_ db: Database, terminal: TerminalID, seqs: [Int64]) throws -> [Int64: String] {
+        guard let low = seqs.min(), let high = seqs.max() else { return [:] }
+        var ids: [Int64: String] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: "SELECT seq, id FROM entries WHERE terminal = ? AND seq BETWEEN ? AND ?",
+            arguments: [terminal.rawValue, low, high]
+        ) {
+            ids[row["seq"]] = row["id"]
+        }
+        return ids
+    }
+
+    /// Loads what the ``Ingestor`` needs to decide about `entries`.
+    static func ingestInput(_ db: Database, for entries: [IncomingEntry], terminal: TerminalRecord, lastClamped: HLCTimestamp?, receivedAt: Date) throws -> Ingestor.Input {
+        let references = Ingestor.references(in: entries)
+        var aliases: [CustomerID: CustomerID] = [:]
+        var targets = Set<CustomerID>()
+        for id in references.customers {
+            let target = try resolve(db, id)
+            if target != id { aliases[id] = target }
+            targets.insert(target)
+        }
+        var owners: [CardNumber: CustomerID] = [:]
+        for card in references.cards {
+            if let holder = try cardHolder(db, card) {
+                owners[card] = holder
+                targets.insert(holder)
+            }
+        }
+        var customers: [CustomerID: CustomerRecord] = [:]
+        for id in targets {
+            customers[id] = try customer(db, id: id)
+        }
+        var corrections: [HLCTimestamp: HLCTimestamp] = [:]
+        for stamp in references.stamps where stamp.replica == ReplicaID(terminal.id) {
+            if let clamped = try String.fetchOne(
+                db,
+                sql: "SELECT clamped FROM clamped_stamps WHERE terminal = ? AND original = ?",
+                arguments: [terminal.id.rawValue, stamp.description]
+            ).flatMap(HLCTimestamp.init) {
+                corrections[stamp] = clamped
+            }
+        }
+        let settings = try setting(db, "hub_settings", default: HubSettings.default)
+        return Ingestor.Input(
+            terminal: terminal.id, store: terminal.store, policy: try policy(db, store: terminal.store), receivedAt: receivedAt,
+            clockToleranceMillis: settings.clockToleranceMillis, lastClamped: lastClamped, corrections: corrections,
+            customers: customers, aliases: aliases, cardOwners: owners
+        )
+    }
+
+    /// Writes what the ``Ingestor`` decided, in the push's transaction: the
+    /// entries, then their effects.
+    static func write(_ output: Ingestor.Output, terminal: TerminalRecord, receivedAt: Date, in db: Database) throws {
+        for stored in output.stored {
+            let body = try body(of: stored)
+            try db.run(
+                sql: """
+                    INSERT INTO entries (terminal, seq, id, kind, customer, recorded_at_ms, received_at_ms, status, body, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    terminal.id.rawValue, stored.incoming.seq, stored.incoming.storedID, stored.entry?.event.kind.rawValue,
+                    stored.customer?.rawValue, stored.entry?.recordedAt.millis, receivedAt.millis,
+                    stored.quarantineReason == nil ? "applied" : "quarantined", body,
+                    stored.incoming.recordedHash ?? stored.incoming.receivedHash,
+                ]
+            )
+            if let reason = stored.quarantineReason {
+                try db.run(
+                    sql: "INSERT INTO quarantine (terminal, seq, reason, quarantined_at_ms) VALUES (?, ?, ?, ?)",
+                    arguments: [terminal.id.rawValue, stored.incoming.seq, reason, receivedAt.millis]
+                )
+            }
+        }
+        try writeEffects(output, terminal: terminal, receivedAt: receivedAt, in: db)
+    }
+
+    /// The stored form of an entry: its canonical bytes as received (the
+    /// hash chain vouches for them; stamps the hub clamped are translated
+    /// through `clamped_stamps` when read), redacted if its customer is erased.
+    static func body(of stored: Ingestor.Stored) throws -> Data {
+        if stored.redact, let entry = stored.entry {
+            return try WireCoding.encode(entry.redactingPersonalData())
+        }
+        return stored.incoming.bytes
+    }
+
+    /// Writes the effects of applied entries on customers, logs and clocks.
+    static func writeEffects(_ output: Ingestor.Output, terminal: TerminalRecord, receivedAt: Date, in db: Database) throws {
+        // Read before saving the erased states drops their cards from the index.
+        var erasedCards: [CustomerID: Set<CardNumber>] = [:]
+        for id in output.erased {
+            erasedCards[id] = try cards(db, of: [id] + (output.customers[id]?.state.mergedFrom.sorted() ?? []))
+        }
+        for alias in output.absorbed {
+            try absorb(db, alias, at: receivedAt)
+        }
+        for (id, record) in output.customers.sorted(by: { $0.key < $1.key }) {
+            let linked = try linkStore(db, store: terminal.store, customer: id)
+            try save(db, record, stateChanged: linked || output.changedStates.contains(id))
+        }
+        for record in output.conflicts {
+            try insert(db, record)
+        }
+        for record in output.overdrafts {
+            try db.run(
+                sql: """
+                    INSERT INTO overdrafts (customer, terminal, store, seq, redeemed, balance, allowance, detected_at_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    record.customer.rawValue, record.terminal.rawValue, record.store.rawValue, record.seq, record.redeemed,
+                    record.balance, record.allowance, record.detectedAt.millis,
+                ]
+            )
+        }
+        for (original, clamped) in output.corrections {
+            try db.run(
+                sql: "INSERT INTO clamped_stamps (terminal, original, clamped) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [terminal.id.rawValue, original.description, clamped.description]
+            )
+        }
+        if let lastClamped = output.lastClamped {
+            try db.run(sql: "UPDATE terminals SET last_clamped = ? WHERE id = ?", arguments: [lastClamped.description, terminal.id.rawValue])
+        }
+        for id in output.erased {
+            if let record = output.customers[id] { try scrubErased(db, record.state, cards: erasedCards[id] ?? []) }
+        }
+    }
+}
