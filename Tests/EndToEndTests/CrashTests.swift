@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OmnisyncCore
 import OmnisyncTestSupport
 import Testing
 #if canImport(Glibc)
@@ -104,10 +105,9 @@ import Glibc
         let missing = Set(acknowledged).subtracting(ids)
         #expect(missing.isEmpty, "\(missing.count) acknowledged entries are not at the hub")
         // One point per sale: a doubled upload would show here.
-        let state = try #require(balance.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] })
-        let ledgers = (state["points"] as? [String: [String: Any]]) ?? [:]
-        let earned = ledgers.values.compactMap { ($0["earned"] as? [String: Int])?.values.reduce(0, +) }.reduce(0, +)
-        #expect(earned == ids.count, "points earned (\(earned)) differ from sales stored (\(ids.count))")
+        let state = try ProfileState(compactBytes: [UInt8](try #require(balance)))
+        let earned = state.points.values.map { $0.earned.values.reduce(0, +) }.reduce(0, +)
+        #expect(earned == Int64(ids.count), "points earned (\(earned)) differ from sales stored (\(ids.count))")
         #expect(acknowledged.count >= 10, "too few records completed to mean anything (\(acknowledged.count))")
         print("crash test: \(kills) kills \(killed), \(acknowledged.count) acknowledged records, \(ids.count) entries at the hub")
     }

@@ -60,7 +60,7 @@ import Testing
         let (ids, points) = try await database.read { db in
             (
                 try String.fetchAll(db, sql: "SELECT id FROM entries ORDER BY seq"),
-                try Data.fetchAll(db, sql: "SELECT state FROM customers").map { try WireCoding.decode(ProfileState.self, from: $0).pointsEarned }.reduce(0, +)
+                try Data.fetchAll(db, sql: "SELECT state FROM customers").map { try ProfileState(compactBytes: [UInt8]($0)).pointsEarned }.reduce(0, +)
             )
         }
         #expect(ids == acknowledged, "the hub's entries differ from those recorded, in order, once each")

@@ -67,7 +67,7 @@ import Glibc
             (
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entries") ?? 0,
                 try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM entries") ?? 0,
-                try Data.fetchAll(db, sql: "SELECT state FROM customers").map { try WireCoding.decode(ProfileState.self, from: $0).pointsEarned }.reduce(0, +)
+                try Data.fetchAll(db, sql: "SELECT state FROM customers").map { try ProfileState(compactBytes: [UInt8]($0)).pointsEarned }.reduce(0, +)
             )
         }
         #expect(count == Self.backlog && last == Self.backlog)

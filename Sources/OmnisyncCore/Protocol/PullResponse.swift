@@ -36,6 +36,29 @@ public struct PullResponse: Hashable, Sendable, Encodable {
         case profiles, cursor, hasMore, policy, serverTime
     }
 
+    /// The response's JSON with each profile's stored JSON spliced in as it
+    /// is (the hub caches it per change), rather than decoded and encoded
+    /// again for every terminal that pulls it. Canonical like the encoder's.
+    public static func body(profiles: [Data], cursor: String, hasMore: Bool, policy: LoyaltyPolicy?, serverTime: Date) throws -> Data {
+        var body = Data()
+        body.append(contentsOf: #"{"cursor":"#.utf8)
+        body.append(try WireCoding.encode(cursor))
+        body.append(contentsOf: #","hasMore":\#(hasMore)"#.utf8)
+        if let policy {
+            body.append(contentsOf: #","policy":"#.utf8)
+            body.append(try WireCoding.encode(policy))
+        }
+        body.append(contentsOf: #","profiles":["#.utf8)
+        for (index, profile) in profiles.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(profile)
+        }
+        body.append(contentsOf: #"],"serverTime":"#.utf8)
+        body.append(try WireCoding.encode(RFC3339.format(serverTime)))
+        body.append(UInt8(ascii: "}"))
+        return body
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(profiles, forKey: .profiles)

@@ -14,10 +14,11 @@ public struct CustomerActivity: Sendable, Hashable, Codable {
     public var firstPurchase: Date?
     public var lastPurchase: Date?
     public var lastSeen: Date?
-    /// Channels the customer bought in (`store`, later `web`).
-    public var channels: Set<String>
-    /// Stores the customer dealt with.
-    public var stores: Set<StoreID>
+    /// Orders per channel the customer bought in (`store`, later `web`).
+    public var channelOrders: [String: Int]
+    /// Orders per store the customer dealt with (0 for a store where they
+    /// only showed their card or returned something).
+    public var storeOrders: [StoreID: Int]
     /// Net spend per currency, in minor units (sales less returns).
     public var spend: [Currency: Int64]
 
@@ -25,10 +26,15 @@ public struct CustomerActivity: Sendable, Hashable, Codable {
         orders = 0
         returns = 0
         visits = 0
-        channels = []
-        stores = []
+        channelOrders = [:]
+        storeOrders = [:]
         spend = [:]
     }
+
+    /// Channels the customer bought in.
+    public var channels: Set<String> { Set(channelOrders.keys) }
+    /// Stores the customer dealt with.
+    public var stores: Set<StoreID> { Set(storeOrders.keys) }
 
     /// Folds one entry at a terminal of `store` into the projection; throws,
     /// changing nothing, when the customer's spend would overflow.
@@ -38,7 +44,8 @@ public struct CustomerActivity: Sendable, Hashable, Codable {
         case .sale(let sale):
             try addSpend(sale.total.amount, in: sale.total.currency)
             orders += 1
-            channels.insert("store")
+            channelOrders["store", default: 0] += 1
+            storeOrders[store, default: 0] += 1
             firstPurchase = min(firstPurchase ?? at, at)
             lastPurchase = max(lastPurchase ?? at, at)
         case .return(let ret):
@@ -49,7 +56,7 @@ public struct CustomerActivity: Sendable, Hashable, Codable {
         case .profile:
             break
         }
-        stores.insert(store)
+        if storeOrders[store] == nil { storeOrders[store] = 0 }
         lastSeen = max(lastSeen ?? at, at)
     }
 
@@ -68,13 +75,13 @@ public struct CustomerActivity: Sendable, Hashable, Codable {
         firstPurchase = [firstPurchase, other.firstPurchase].compactMap { $0 }.min()
         lastPurchase = [lastPurchase, other.lastPurchase].compactMap { $0 }.max()
         lastSeen = [lastSeen, other.lastSeen].compactMap { $0 }.max()
-        channels.formUnion(other.channels)
-        stores.formUnion(other.stores)
+        channelOrders.merge(other.channelOrders, uniquingKeysWith: +)
+        storeOrders.merge(other.storeOrders, uniquingKeysWith: +)
         spend.merge(other.spend) { $0.saturatingAdding($1) }
     }
 
     enum CodingKeys: String, CodingKey {
-        case orders, returns, visits, firstPurchase, lastPurchase, lastSeen, channels, stores, spend
+        case orders, returns, visits, firstPurchase, lastPurchase, lastSeen, channels, stores, spend, ordersByChannel, ordersByStore
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -89,6 +96,8 @@ public struct CustomerActivity: Sendable, Hashable, Codable {
         try container.encode(stores.sorted(), forKey: .stores)
         // A list of money values, as the contract shows spend.
         try container.encode(spend.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key) }, forKey: .spend)
+        try container.encode(channelOrders, forKey: .ordersByChannel)
+        try container.encode(Dictionary(uniqueKeysWithValues: storeOrders.map { ($0.key.rawValue, $0.value) }), forKey: .ordersByStore)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -99,8 +108,11 @@ public struct CustomerActivity: Sendable, Hashable, Codable {
         firstPurchase = try container.decodeIfPresent(Date.self, forKey: .firstPurchase)
         lastPurchase = try container.decodeIfPresent(Date.self, forKey: .lastPurchase)
         lastSeen = try container.decodeIfPresent(Date.self, forKey: .lastSeen)
-        channels = Set(try container.decode([String].self, forKey: .channels))
-        stores = Set(try container.decode([StoreID].self, forKey: .stores))
+        // Written before the per-channel and per-store counts existed: the sets alone.
+        channelOrders = try container.decodeIfPresent([String: Int].self, forKey: .ordersByChannel)
+            ?? Dictionary(uniqueKeysWithValues: try container.decode([String].self, forKey: .channels).map { ($0, 0) })
+        storeOrders = try container.decodeIfPresent([StoreID: Int].self, forKey: .ordersByStore)
+            ?? Dictionary(uniqueKeysWithValues: try container.decode([StoreID].self, forKey: .stores).map { ($0, 0) })
         spend = Dictionary(uniqueKeysWithValues: try container.decode([Money].self, forKey: .spend).map { ($0.currency, $0.amount) })
     }
 }

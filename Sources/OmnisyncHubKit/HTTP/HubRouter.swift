@@ -65,11 +65,11 @@ public enum HubRouter {
                 limit = value
             }
             let page = try await store.pull(for: terminal, after: cursor, limit: limit, contact: contact)
-            let answer = PullResponse(
+            let body = try PullResponse.body(
                 profiles: page.profiles, cursor: page.cursor, hasMore: page.hasMore,
                 policy: try await store.policy(for: terminal.store), serverTime: now()
             )
-            return JSONResponse(value: answer)
+            return EncodedJSONResponse(body: body)
         }
         terminals.post("customers/lookup") { request, context in
             let terminal = try context.authenticatedTerminal()

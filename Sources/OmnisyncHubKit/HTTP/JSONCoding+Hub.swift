@@ -107,3 +107,12 @@ struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
         )
     }
 }
+
+/// A body already encoded as JSON (a pull answer with stored profiles spliced in).
+struct EncodedJSONResponse: ResponseGenerator {
+    var body: Data
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: body)))
+    }
+}

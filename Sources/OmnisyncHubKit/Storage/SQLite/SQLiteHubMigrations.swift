@@ -153,6 +153,72 @@ enum SQLiteHubMigrations {
                 CREATE INDEX card_lookups_customer ON card_lookups (customer);
                 """)
         }
+        migrator.registerMigration("v5: facts as rows, compact merge state, activity as columns") { db in
+            try db.execute(sql: """
+                -- Merged profile state per customer, in ProfileState's compact
+                -- binary form; `wire` caches its JSON for pulls (NULL after a
+                -- change until the next pull writes it). The running
+                -- aggregates the CRM reads are columns, updated as entries apply.
+                CREATE TABLE customers_v5 (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    state BLOB NOT NULL,
+                    wire BLOB,
+                    change_seq INTEGER NOT NULL,
+                    orders INTEGER NOT NULL DEFAULT 0,
+                    returns INTEGER NOT NULL DEFAULT 0,
+                    visits INTEGER NOT NULL DEFAULT 0,
+                    first_purchase_ms INTEGER,
+                    last_purchase_ms INTEGER,
+                    last_seen_ms INTEGER
+                );
+
+                -- Per-customer totals by currency (net spend in minor units),
+                -- by store and by channel (orders; 0 for a store only visited).
+                CREATE TABLE customer_totals (
+                    customer TEXT NOT NULL,
+                    dimension TEXT NOT NULL CHECK (dimension IN ('spend', 'store', 'channel')),
+                    key TEXT NOT NULL,
+                    value INTEGER NOT NULL,
+                    PRIMARY KEY (customer, dimension, key)
+                ) WITHOUT ROWID;
+
+                -- Sales and returns as facts: one row per receipt, with its lines.
+                -- `customer` is the customer after identity merges (NULL for an
+                -- anonymous sale); `terminal`/`seq` the entry it came from.
+                CREATE TABLE orders (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN ('sale', 'return')),
+                    channel TEXT NOT NULL,
+                    store TEXT,
+                    terminal TEXT,
+                    seq INTEGER,
+                    customer TEXT,
+                    at_ms INTEGER NOT NULL,
+                    currency TEXT NOT NULL,
+                    total INTEGER NOT NULL,
+                    points_earned INTEGER NOT NULL DEFAULT 0,
+                    points_redeemed INTEGER NOT NULL DEFAULT 0,
+                    receipt TEXT
+                );
+                CREATE INDEX orders_customer ON orders (customer, at_ms) WHERE customer IS NOT NULL;
+                CREATE INDEX orders_at ON orders (at_ms);
+
+                CREATE TABLE order_lines (
+                    order_id INTEGER NOT NULL,
+                    line INTEGER NOT NULL,
+                    sku TEXT NOT NULL,
+                    quantity INTEGER NOT NULL,
+                    amount INTEGER NOT NULL,
+                    PRIMARY KEY (order_id, line)
+                ) WITHOUT ROWID;
+                """)
+            try SQLiteHubBackfill.v5(db)
+            try db.execute(sql: """
+                DROP TABLE customers;
+                ALTER TABLE customers_v5 RENAME TO customers;
+                CREATE INDEX customers_change_seq ON customers (change_seq);
+                """)
+        }
         return migrator
     }
 }

@@ -31,7 +31,7 @@ extension SQLiteHubStore {
             kept.state.absorb(gone.state)
             kept.activity.absorb(gone.activity)
             try Self.absorb(db, AliasRecord(alias: absorbedID, target: survivorID, reason: "merged by an operator"), at: at)
-            try Self.save(db, kept, stateChanged: true)
+            try CustomerRows.save(db, kept, before: nil, stateChanged: true)
             return kept
         }
     }
@@ -43,7 +43,7 @@ extension SQLiteHubStore {
             let cards = record.state.cards.union(try Self.cards(db, of: [target] + record.state.mergedFrom.sorted()))
             record.state.erase(at: try Self.tickHubClock(db, now: at))
             record.activity = CustomerActivity()
-            try Self.save(db, record, stateChanged: true)
+            try CustomerRows.save(db, record, before: nil, stateChanged: true)
             try Self.scrubErased(db, record.state, cards: cards)
             return record
         }
@@ -65,42 +65,7 @@ extension SQLiteHubStore {
     }
 
     static func customer(_ db: Database, id: CustomerID) throws -> CustomerRecord? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, activity FROM customers WHERE id = ?"), arguments: [id.rawValue]) else {
-            return nil
-        }
-        return CustomerRecord(
-            state: try WireCoding.decode(ProfileState.self, from: row["state"]),
-            activity: try WireCoding.decode(CustomerActivity.self, from: row["activity"])
-        )
-    }
-
-    /// Saves a customer; a state change takes the next change sequence, so
-    /// terminals pull it.
-    static func save(_ db: Database, _ record: CustomerRecord, stateChanged: Bool) throws {
-        let id = record.state.id.rawValue
-        let state = try WireCoding.encode(record.state)
-        let activity = try WireCoding.encode(record.activity)
-        if stateChanged {
-            try db.run(sql: "UPDATE settings SET value = value + 1 WHERE key = 'change_seq'")
-            let changeSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = 'change_seq'"))!
-            try db.run(
-                sql: """
-                    INSERT INTO customers (id, state, activity, change_seq) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET state = excluded.state, activity = excluded.activity, change_seq = excluded.change_seq
-                    """,
-                arguments: [id, state, activity, changeSeq]
-            )
-        } else {
-            try db.run(sql: "UPDATE customers SET activity = ? WHERE id = ?", arguments: [activity, id])
-        }
-        if record.state.isErased {
-            try db.run(sql: "DELETE FROM cards WHERE customer = ?", arguments: [id])
-        }
-        // The first customer to hold a card keeps it; a disagreement is logged
-        // by the ingestor, and settled by an identity merge.
-        for card in record.state.cards {
-            try db.run(sql: "INSERT INTO cards (card, customer) VALUES (?, ?) ON CONFLICT (card) DO NOTHING", arguments: [card.rawValue, id])
-        }
+        try CustomerRows.load(db, id: id)
     }
 
     /// Records that `alias` was merged into `target` and moves everything
@@ -122,6 +87,9 @@ extension SQLiteHubStore {
         try db.run(sql: "DELETE FROM store_customers WHERE customer = ?", arguments: [from])
         try db.run(sql: "UPDATE conflicts SET customer = ? WHERE customer = ?", arguments: [to, from])
         try db.run(sql: "UPDATE overdrafts SET customer = ? WHERE customer = ?", arguments: [to, from])
+        try OrderRows.reassign(db, from: from, to: to)
+        // The survivor's saved activity includes the absorbed one's.
+        try CustomerRows.deleteTotals(db, id: from)
     }
 
     /// Removes an erased customer's personal data from everything the hub

@@ -116,7 +116,7 @@ extension SQLiteHubStore {
                     outcomes.append(RetryOutcome(terminal: id, seq: seq, applied: false, reason: reason))
                     continue
                 }
-                try Self.writeEffects(output, terminal: record, receivedAt: at, in: db)
+                try Self.writeEffects(output, loaded: input.customers, terminal: record, receivedAt: at, in: db)
                 try db.execute(
                     sql: "UPDATE entries SET status = 'applied', body = ?, kind = ?, customer = ? WHERE terminal = ? AND seq = ?",
                     arguments: [try Self.body(of: stored), stored.entry?.event.kind.rawValue, stored.customer?.rawValue, id.rawValue, seq]

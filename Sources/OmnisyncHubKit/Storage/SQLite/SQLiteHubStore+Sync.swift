@@ -45,7 +45,7 @@ extension SQLiteHubStore {
                 input.chainTip = .hash(tip)
             }
             let output = Ingestor().ingest(plan.accepted, input)
-            try Self.write(output, terminal: terminal, receivedAt: contact.receivedAt, in: db)
+            try Self.write(output, loaded: input.customers, terminal: terminal, receivedAt: contact.receivedAt, in: db)
             let purgePending = try Self.setting(db, Self.purgePendingKey, default: false)
             erasedSomeone = !output.erased.isEmpty || purgePending
             try db.run(
@@ -89,17 +89,22 @@ extension SQLiteHubStore {
                 epoch = try Self.rotateEpochAfterRestore(db, at: contact.receivedAt)
             }
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT c.state, c.change_seq FROM store_customers s JOIN customers c ON c.id = s.customer
+                db.cachedStatement(sql: """
+                    SELECT c.id, c.state, c.wire, c.change_seq FROM store_customers s JOIN customers c ON c.id = s.customer
                     WHERE s.store = ? AND c.change_seq > ?
                     ORDER BY c.change_seq
                     LIMIT ?
-                    """,
+                    """),
                 arguments: [terminal.store.rawValue, start, pageSize + 1]
             )
             let page = rows.prefix(pageSize)
-            let profiles = try page.map { try WireCoding.decode(ProfileState.self, from: $0["state"]) }
+            let profiles = try page.map { row -> Data in
+                if let wire = row["wire"] as Data? { return wire }
+                // The first pull after a change encodes it once for every terminal.
+                let wire = try WireCoding.encode(try ProfileState(compactBytes: [UInt8](row["state"] as Data)))
+                try db.run(sql: "UPDATE customers SET wire = ? WHERE id = ?", arguments: [wire, row["id"] as String])
+                return wire
+            }
             let next: Int64 = page.last?["change_seq"] ?? start
             return PullPage(profiles: profiles, cursor: PullCursor(epoch: epoch, seq: next).description, hasMore: rows.count > pageSize)
         }
@@ -153,7 +158,7 @@ extension SQLiteHubStore {
             try audit(.found, holder)
             if try Self.linkStore(db, store: terminal.store, customer: holder) {
                 // Bump it so the store's other terminals receive it on their next pull.
-                try Self.save(db, record, stateChanged: true)
+                try CustomerRows.save(db, record, before: record.activity, stateChanged: true)
             }
             return .some(record.state)
         }
@@ -231,7 +236,7 @@ extension SQLiteHubStore {
 
     /// Writes what the ``Ingestor`` decided, in the push's transaction: the
     /// entries, then their effects.
-    static func write(_ output: Ingestor.Output, terminal: TerminalRecord, receivedAt: Date, in db: Database) throws {
+    static func write(_ output: Ingestor.Output, loaded: [CustomerID: CustomerRecord], terminal: TerminalRecord, receivedAt: Date, in db: Database) throws {
         for stored in output.stored {
             let body = try body(of: stored)
             try db.run(
@@ -253,7 +258,7 @@ extension SQLiteHubStore {
                 )
             }
         }
-        try writeEffects(output, terminal: terminal, receivedAt: receivedAt, in: db)
+        try writeEffects(output, loaded: loaded, terminal: terminal, receivedAt: receivedAt, in: db)
     }
 
     /// The stored form of an entry: its canonical bytes as received (the
@@ -267,7 +272,9 @@ extension SQLiteHubStore {
     }
 
     /// Writes the effects of applied entries on customers, logs and clocks.
-    static func writeEffects(_ output: Ingestor.Output, terminal: TerminalRecord, receivedAt: Date, in db: Database) throws {
+    /// `loaded` holds the customers as read before the batch, so only what
+    /// changed is written.
+    static func writeEffects(_ output: Ingestor.Output, loaded: [CustomerID: CustomerRecord], terminal: TerminalRecord, receivedAt: Date, in db: Database) throws {
         // Read before saving the erased states drops their cards from the index.
         var erasedCards: [CustomerID: Set<CardNumber>] = [:]
         for id in output.erased {
@@ -278,7 +285,10 @@ extension SQLiteHubStore {
         }
         for (id, record) in output.customers.sorted(by: { $0.key < $1.key }) {
             let linked = try linkStore(db, store: terminal.store, customer: id)
-            try save(db, record, stateChanged: linked || output.changedStates.contains(id))
+            try CustomerRows.save(db, record, before: loaded[id]?.activity, stateChanged: linked || output.changedStates.contains(id))
+        }
+        for stored in output.stored where stored.quarantineReason == nil {
+            if let entry = stored.entry { try OrderRows.insert(db, entry: entry, customer: stored.customer, store: terminal.store) }
         }
         for record in output.conflicts {
             try insert(db, record)

@@ -1,0 +1,118 @@
+import Foundation
+import GRDB
+import OmnisyncCore
+
+/// How the SQLite backend keeps a ``CustomerRecord``: the merge state in its
+/// compact binary form (``ProfileState/compactBytes``), the activity's
+/// counters as columns of `customers`, and its totals by currency, store and
+/// channel as rows of `customer_totals`, so the CRM aggregates them in SQL
+/// and a push writes only the totals that changed.
+enum CustomerRows {
+    static func load(_ db: Database, id: CustomerID) throws -> CustomerRecord? {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT state, orders, returns, visits, first_purchase_ms, last_purchase_ms, last_seen_ms FROM customers WHERE id = ?"),
+            arguments: [id.rawValue]
+        ) else { return nil }
+        let state: ProfileState
+        do {
+            state = try ProfileState(compactBytes: [UInt8](row[0] as Data))
+        } catch {
+            throw HubError(.storage, "the stored state of customer \(id) is unreadable (\(error)); restore the hub database from a backup")
+        }
+        var activity = CustomerActivity()
+        activity.orders = row[1]
+        activity.returns = row[2]
+        activity.visits = row[3]
+        activity.firstPurchase = Date(millis: row[4])
+        activity.lastPurchase = Date(millis: row[5])
+        activity.lastSeen = Date(millis: row[6])
+        let totals = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT dimension, key, value FROM customer_totals WHERE customer = ?"), arguments: [id.rawValue]
+        )
+        while let total = try totals.next() {
+            let (dimension, key, value): (String, String, Int64) = (total[0], total[1], total[2])
+            switch dimension {
+            case "spend": if let currency = Currency(rawValue: key) { activity.spend[currency] = value }
+            case "store": if let store = StoreID(rawValue: key) { activity.storeOrders[store] = Int(value) }
+            default: activity.channelOrders[key] = Int(value)
+            }
+        }
+        return CustomerRecord(state: state, activity: activity)
+    }
+
+    /// Saves a customer. A state change takes the next change sequence (so
+    /// terminals pull it) and clears the cached wire form; `before` is the
+    /// activity as loaded, so only the totals that changed are written
+    /// (nil: write them all).
+    static func save(_ db: Database, _ record: CustomerRecord, before: CustomerActivity?, stateChanged: Bool) throws {
+        let id = record.state.id.rawValue
+        let activity = record.activity
+        let counters: [(any DatabaseValueConvertible)?] = [
+            activity.orders, activity.returns, activity.visits,
+            activity.firstPurchase?.millis, activity.lastPurchase?.millis, activity.lastSeen?.millis,
+        ]
+        if stateChanged {
+            try db.run(sql: "UPDATE settings SET value = value + 1 WHERE key = 'change_seq'")
+            let changeSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = 'change_seq'"))!
+            try db.run(
+                sql: """
+                    INSERT INTO customers (id, state, wire, change_seq, orders, returns, visits, first_purchase_ms, last_purchase_ms, last_seen_ms)
+                    VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET state = excluded.state, wire = NULL, change_seq = excluded.change_seq,
+                        orders = excluded.orders, returns = excluded.returns, visits = excluded.visits,
+                        first_purchase_ms = excluded.first_purchase_ms, last_purchase_ms = excluded.last_purchase_ms,
+                        last_seen_ms = excluded.last_seen_ms
+                    """,
+                arguments: StatementArguments([id, Data(record.state.compactBytes), changeSeq] + counters)
+            )
+        } else if before.map({ $0 != activity }) ?? true {
+            try db.run(
+                sql: """
+                    UPDATE customers SET orders = ?, returns = ?, visits = ?, first_purchase_ms = ?, last_purchase_ms = ?, last_seen_ms = ?
+                    WHERE id = ?
+                    """,
+                arguments: StatementArguments(counters + [id])
+            )
+        }
+        try saveTotals(db, id: id, activity, before: before)
+        if record.state.isErased {
+            try db.run(sql: "DELETE FROM cards WHERE customer = ?", arguments: [id])
+        }
+        // The first customer to hold a card keeps it; a disagreement is logged
+        // by the ingestor, and settled by an identity merge.
+        for card in record.state.cards {
+            try db.run(sql: "INSERT INTO cards (card, customer) VALUES (?, ?) ON CONFLICT (card) DO NOTHING", arguments: [card.rawValue, id])
+        }
+    }
+
+    private static func saveTotals(_ db: Database, id: String, _ activity: CustomerActivity, before: CustomerActivity?) throws {
+        if activity == CustomerActivity() {
+            // Cleared (an erasure): nothing of their behaviour stays.
+            if before.map({ $0 != activity }) ?? true { try deleteTotals(db, id: id) }
+            return
+        }
+        let previous = before ?? CustomerActivity()
+        func upsert(_ dimension: String, _ key: String, _ value: Int64) throws {
+            try db.run(
+                sql: """
+                    INSERT INTO customer_totals (customer, dimension, key, value) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (customer, dimension, key) DO UPDATE SET value = excluded.value
+                    """,
+                arguments: [id, dimension, key, value]
+            )
+        }
+        for (currency, amount) in activity.spend where previous.spend[currency] != amount {
+            try upsert("spend", currency.rawValue, amount)
+        }
+        for (store, orders) in activity.storeOrders where previous.storeOrders[store] != orders {
+            try upsert("store", store.rawValue, Int64(orders))
+        }
+        for (channel, orders) in activity.channelOrders where previous.channelOrders[channel] != orders {
+            try upsert("channel", channel, Int64(orders))
+        }
+    }
+
+    static func deleteTotals(_ db: Database, id: String) throws {
+        try db.run(sql: "DELETE FROM customer_totals WHERE customer = ?", arguments: [id])
+    }
+}

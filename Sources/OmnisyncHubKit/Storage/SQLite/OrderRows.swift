@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+import OmnisyncCore
+
+/// Sales and returns as facts a query can aggregate (`orders` and
+/// `order_lines`), written when their entry is applied, in its transaction.
+///
+/// The journal entry stays the record of what the terminal said (its bytes
+/// as received, under the hash chain); these rows are the hub's reading of
+/// it, by customer after identity merges, store, channel and time.
+enum OrderRows {
+    /// Records the fact an applied entry carries, if it is a sale or a return.
+    static func insert(_ db: Database, entry: JournalEntry, customer: CustomerID?, store: StoreID, channel: String = "store") throws {
+        let kind: String
+        let lines: [SaleLine]
+        let total: Money
+        let receipt: String?
+        var earned: Int64 = 0
+        var redeemed: Int64 = 0
+        switch entry.event {
+        case .sale(let sale):
+            (kind, lines, total, receipt, earned, redeemed) = ("sale", sale.lines, sale.total, sale.receipt, sale.pointsEarned, sale.pointsRedeemed)
+        case .return(let ret):
+            (kind, lines, total, receipt) = ("return", ret.lines, ret.total, ret.receipt)
+            earned = -ret.pointsReversed
+        case .scan, .profile:
+            return
+        }
+        try db.run(
+            sql: """
+                INSERT INTO orders (kind, channel, store, terminal, seq, customer, at_ms, currency, total, points_earned, points_redeemed, receipt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                kind, channel, store.rawValue, entry.terminal.rawValue, entry.seq, customer?.rawValue, entry.recordedAt.millis,
+                total.currency.rawValue, total.amount, earned, redeemed, receipt,
+            ]
+        )
+        let order = db.lastInsertedRowID
+        for (index, line) in lines.enumerated() {
+            try db.run(
+                sql: "INSERT INTO order_lines (order_id, line, sku, quantity, amount) VALUES (?, ?, ?, ?, ?)",
+                // Bounded by the receipt rule, so the product cannot overflow.
+                arguments: [order, index + 1, line.sku, line.quantity, line.amount ?? 0]
+            )
+        }
+    }
+
+    /// The facts of `from` now belong to `to` (an identity merge).
+    static func reassign(_ db: Database, from: String, to: String) throws {
+        try db.run(sql: "UPDATE orders SET customer = ? WHERE customer = ?", arguments: [to, from])
+    }
+}
+
+/// Fills the tables of migration v5 from what earlier versions stored: the
+/// JSON state and activity of each customer, and the applied entries.
+enum SQLiteHubBackfill {
+    static func v5(_ db: Database) throws {
+        var erased: [String] = []
+        let customers = try Row.fetchCursor(db, sql: "SELECT id, state, activity, change_seq FROM customers")
+        while let row = try customers.next() {
+            let id: String = row["id"]
+            let state = try WireCoding.decode(ProfileState.self, from: row["state"])
+            let activity = try WireCoding.decode(CustomerActivity.self, from: row["activity"])
+            if state.isErased { erased.append(id) }
+            try db.execute(
+                sql: """
+                    INSERT INTO customers_v5 (id, state, wire, change_seq, orders, returns, visits, first_purchase_ms, last_purchase_ms, last_seen_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    id, Data(state.compactBytes), row["state"] as Data, row["change_seq"] as Int64, activity.orders, activity.returns, activity.visits,
+                    activity.firstPurchase?.millis, activity.lastPurchase?.millis, activity.lastSeen?.millis,
+                ]
+            )
+            for (currency, amount) in activity.spend {
+                try db.execute(sql: "INSERT INTO customer_totals VALUES (?, 'spend', ?, ?)", arguments: [id, currency.rawValue, amount])
+            }
+            for store in activity.stores {
+                try db.execute(sql: "INSERT INTO customer_totals VALUES (?, 'store', ?, 0)", arguments: [id, store.rawValue])
+            }
+        }
+        let entries = try Row.fetchCursor(db, sql: """
+            SELECT e.body, COALESCE(a.target, e.customer) AS customer, t.store
+            FROM entries e JOIN terminals t ON t.id = e.terminal LEFT JOIN customer_aliases a ON a.alias = e.customer
+            WHERE e.status = 'applied' AND e.kind IN ('sale', 'return')
+            ORDER BY e.received_at_ms, e.terminal, e.seq
+            """)
+        while let row = try entries.next() {
+            let entry = try WireCoding.decode(JournalEntry.self, from: row["body"])
+            try OrderRows.insert(
+                db, entry: entry, customer: (row["customer"] as String?).flatMap(CustomerID.init(rawValue:)),
+                store: try StoreID(validating: row["store"])
+            )
+        }
+        try db.execute(sql: """
+            INSERT INTO customer_totals (customer, dimension, key, value)
+                SELECT customer, 'store', store, COUNT(*) FROM orders WHERE kind = 'sale' AND customer IS NOT NULL GROUP BY customer, store
+                ON CONFLICT (customer, dimension, key) DO UPDATE SET value = excluded.value;
+            INSERT INTO customer_totals (customer, dimension, key, value)
+                SELECT customer, 'channel', channel, COUNT(*) FROM orders WHERE kind = 'sale' AND customer IS NOT NULL GROUP BY customer, channel
+                ON CONFLICT (customer, dimension, key) DO UPDATE SET value = excluded.value;
+            """)
+        for id in erased {
+            try CustomerRows.deleteTotals(db, id: id)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+import OmnisyncCore
+import OmnisyncTestSupport
+import Testing
+@testable import OmnisyncHubKit
+
+/// A hub database written by an earlier version opens with everything it
+/// held: migration v5 turns the JSON blobs into compact state and columns,
+/// and the applied entries into order facts.
+@Suite struct MigrationTests {
+    @Test func aVersion4DatabaseMigratesItsCustomersAndEntriesIntoRows() async throws {
+        let directory = try TemporaryDirectory("hub-migration")
+        defer { directory.remove() }
+        let path = directory.appending("hub.sqlite")
+        var factory = EntryFactory(terminal: "T-1")
+        let customer: CustomerID = factory.identifier()
+        let merged: CustomerID = factory.identifier()
+        let entries = [
+            factory.sale(customer: customer, card: CardNumber(rawValue: "CARD1")!, enrolled: true, cents: 2500),
+            factory.sale(customer: merged, cents: 1000),
+            factory.entry(.scan(ScanEvent(customer: customer, card: nil, enrolled: false))),
+        ]
+        var state = ProfileState(id: customer)
+        var activity = CustomerActivity()
+        for entry in entries {
+            var target = entry
+            if entry.event.customer == merged, case .sale(var sale) = entry.event {
+                // As the hub applied it once `merged` had been merged into `customer`.
+                sale.customer = merged
+                target.event = .sale(sale)
+            }
+            _ = try? state.apply(target)
+            try activity.apply(entry, store: StoreID(rawValue: "S-1")!)
+        }
+        state.absorb(ProfileState(id: merged))
+        let (stateJSON, activityJSON) = (try WireCoding.encode(state), try WireCoding.encode(activity))
+
+        // The schema and rows of version 4, as that version wrote them.
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteHubMigrations.migrator.migrate(queue, upTo: "v4: card lookup audit")
+        try await queue.write { db in
+            try db.execute(sql: "INSERT INTO terminals (id, store, token_hash, created_at_ms, acknowledged_seq) VALUES ('T-1', 'S-1', 'h', 0, 3)")
+            for entry in entries {
+                try db.execute(
+                    sql: "INSERT INTO entries (terminal, seq, id, kind, customer, recorded_at_ms, received_at_ms, status, body, hash) VALUES (?, ?, ?, ?, ?, ?, 0, 'applied', ?, ?)",
+                    arguments: [
+                        "T-1", entry.seq, entry.id.rawValue, entry.event.kind.rawValue, entry.event.customer?.rawValue, entry.recordedAt.millis,
+                        try WireCoding.encode(entry), try ChainHash.of(entry),
+                    ]
+                )
+            }
+            try db.execute(
+                sql: "INSERT INTO customers (id, state, activity, change_seq) VALUES (?, ?, ?, 7)",
+                arguments: [customer.rawValue, stateJSON, activityJSON]
+            )
+            try db.execute(sql: "INSERT INTO customer_aliases VALUES (?, ?, 'test', 0)", arguments: [merged.rawValue, customer.rawValue])
+            try db.execute(sql: "INSERT INTO cards VALUES ('CARD1', ?)", arguments: [customer.rawValue])
+            try db.execute(sql: "INSERT INTO store_customers VALUES ('S-1', ?)", arguments: [customer.rawValue])
+        }
+        try queue.close()
+
+        let store = try SQLiteHubStore(path: path)
+        let record = try #require(try await store.customer(id: merged))
+        #expect(record.state == state)
+        #expect(record.activity.orders == 2 && record.activity.visits == 1)
+        #expect(record.activity.spend == [Currency(rawValue: "EUR")!: 3500])
+        #expect(record.activity.storeOrders == [StoreID(rawValue: "S-1")!: 2])
+        #expect(record.activity.channelOrders == ["store": 2])
+
+        let facts = try DatabaseQueue(path: path)
+        let (orders, lines, total) = try await facts.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT customer FROM orders ORDER BY seq"),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_lines") ?? 0,
+                try Int64.fetchOne(db, sql: "SELECT SUM(total) FROM orders WHERE kind = 'sale'") ?? 0
+            )
+        }
+        // Both sales are the surviving customer's; the scan is no order.
+        #expect(orders == [customer.rawValue, customer.rawValue])
+        #expect(lines == 2 && total == 3500)
+    }
+}
