@@ -9,11 +9,21 @@ public import Foundation
 public enum ChainHash {
     /// Lowercase hex SHA-256 of `bytes`.
     public static func of(_ bytes: Data) -> String {
-        SHA256.hash(data: bytes).map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-        }.joined()
+        let digest = SHA256.hash(data: bytes)
+        // Hashed for every entry a terminal records and the hub receives: hex
+        // digits written straight into the string's storage.
+        return String(unsafeUninitializedCapacity: 64) { buffer in
+            var index = 0
+            for byte in digest {
+                buffer[index] = hexDigits[Int(byte >> 4)]
+                buffer[index + 1] = hexDigits[Int(byte & 0x0F)]
+                index += 2
+            }
+            return 64
+        }
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// The hash of `entry` as it is stored and sent.
     public static func of(_ entry: JournalEntry) throws -> String {

@@ -154,6 +154,15 @@ extension SQLiteHubStore {
     }
 
     /// Makes the customer one the store's terminals receive; true if new.
+    /// Which of `ids` the store's terminals already receive.
+    static func linkedCustomers(_ db: Database, store: StoreID, _ ids: Set<CustomerID>) throws -> Set<CustomerID> {
+        guard !ids.isEmpty else { return [] }
+        return Set(try String.fetchAll(
+            db.cachedStatement(sql: "SELECT customer FROM store_customers WHERE store = ? AND customer IN (SELECT value FROM json_each(?))"),
+            arguments: [store.rawValue, CustomerRows.jsonList(ids.map(\.rawValue))]
+        ).compactMap(CustomerID.init(rawValue:)))
+    }
+
     static func linkStore(_ db: Database, store: StoreID, customer: CustomerID) throws -> Bool {
         try db.run(
             sql: "INSERT INTO store_customers (store, customer) VALUES (?, ?) ON CONFLICT DO NOTHING",

@@ -198,24 +198,22 @@ extension SQLiteHubStore {
     /// Loads what the ``Ingestor`` needs to decide about `entries`.
     static func ingestInput(_ db: Database, for entries: [IncomingEntry], terminal: TerminalRecord, lastClamped: HLCTimestamp?, receivedAt: Date) throws -> Ingestor.Input {
         let references = Ingestor.references(in: entries)
-        var aliases: [CustomerID: CustomerID] = [:]
-        var targets = Set<CustomerID>()
-        for id in references.customers {
-            let target = try resolve(db, id)
-            if target != id { aliases[id] = target }
-            targets.insert(target)
-        }
+        // Batched: one statement per kind of lookup, whatever the batch's size.
+        var aliases = try resolveMany(db, references.customers)
+        var targets = Set(references.customers.map { aliases[$0] ?? $0 })
         var owners: [CardNumber: CustomerID] = [:]
-        for card in references.cards {
-            if let holder = try cardHolder(db, card) {
-                owners[card] = holder
-                targets.insert(holder)
-            }
+        let cardRows = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT card, customer FROM cards WHERE card IN (SELECT value FROM json_each(?))"),
+            arguments: [CustomerRows.jsonList(references.cards.map(\.rawValue))]
+        )
+        let holders = try resolveMany(db, Set(try cardRows.map { try CustomerID(validating: $0[1]) }))
+        for row in cardRows {
+            guard let card = CardNumber(rawValue: row[0]), let holder = CustomerID(rawValue: row[1]) else { continue }
+            owners[card] = holders[holder] ?? holder
+            targets.insert(holders[holder] ?? holder)
         }
-        var customers: [CustomerID: CustomerRecord] = [:]
-        for id in targets {
-            customers[id] = try customer(db, id: id)
-        }
+        aliases.merge(holders) { mine, _ in mine }
+        let customers = try CustomerRows.loadMany(db, ids: targets)
         var corrections: [HLCTimestamp: HLCTimestamp] = [:]
         for stamp in references.stamps where stamp.replica == ReplicaID(terminal.id) {
             if let clamped = try String.fetchOne(
@@ -232,6 +230,21 @@ extension SQLiteHubStore {
             clockToleranceMillis: settings.clockToleranceMillis, lastClamped: lastClamped, corrections: corrections,
             customers: customers, aliases: aliases, cardOwners: owners
         )
+    }
+
+    /// The customers `ids` stand for, for those merged into another.
+    static func resolveMany(_ db: Database, _ ids: Set<CustomerID>) throws -> [CustomerID: CustomerID] {
+        guard !ids.isEmpty else { return [:] }
+        var targets: [CustomerID: CustomerID] = [:]
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT alias, target FROM customer_aliases WHERE alias IN (SELECT value FROM json_each(?))"),
+            arguments: [CustomerRows.jsonList(ids.map(\.rawValue))]
+        )
+        while let row = try rows.next() {
+            // Aliases point at the final survivor (merges re-point earlier aliases).
+            targets[try CustomerID(validating: row[0])] = try CustomerID(validating: row[1])
+        }
+        return targets
     }
 
     /// Writes what the ``Ingestor`` decided, in the push's transaction: the
@@ -283,10 +296,19 @@ extension SQLiteHubStore {
         for alias in output.absorbed {
             try absorb(db, alias, at: receivedAt)
         }
+        let linked = try linkedCustomers(db, store: terminal.store, Set(output.customers.keys))
+        // Changed states take consecutive change sequences: one update of the counter per batch.
+        var changeSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = 'change_seq'")) ?? 0
         for (id, record) in output.customers.sorted(by: { $0.key < $1.key }) {
-            let linked = try linkStore(db, store: terminal.store, customer: id)
-            try CustomerRows.save(db, record, before: loaded[id]?.activity, stateChanged: linked || output.changedStates.contains(id))
+            let newlyLinked = try !linked.contains(id) && linkStore(db, store: terminal.store, customer: id)
+            var seq: Int64?
+            if newlyLinked || output.changedStates.contains(id) {
+                changeSeq += 1
+                seq = changeSeq
+            }
+            try CustomerRows.save(db, record, before: loaded[id], changeSeq: seq)
         }
+        try db.run(sql: "UPDATE settings SET value = ? WHERE key = 'change_seq'", arguments: [changeSeq])
         for stored in output.stored where stored.quarantineReason == nil {
             if let entry = stored.entry { try OrderRows.insert(db, entry: entry, customer: stored.customer, store: terminal.store) }
         }
