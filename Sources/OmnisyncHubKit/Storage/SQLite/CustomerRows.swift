@@ -10,8 +10,8 @@ import OmnisyncCore
 enum CustomerRows {
     /// A set of keys as one statement argument (`IN (SELECT value FROM
     /// json_each(?))`): a batch's lookups run as one cached statement each,
-    /// whatever the batch's size. Identifiers and card numbers are plain
-    /// tokens, so they need no escaping.
+    /// whatever the batch's size. Identifiers, card numbers and stamps hold
+    /// no quote or backslash, so they need no escaping.
     static func jsonList(_ keys: some Sequence<String>) -> String {
         "[" + keys.map { "\"\($0)\"" }.joined(separator: ",") + "]"
     }

@@ -215,13 +215,15 @@ extension SQLiteHubStore {
         aliases.merge(holders) { mine, _ in mine }
         let customers = try CustomerRows.loadMany(db, ids: targets)
         var corrections: [HLCTimestamp: HLCTimestamp] = [:]
-        for stamp in references.stamps where stamp.replica == ReplicaID(terminal.id) {
-            if let clamped = try String.fetchOne(
-                db,
-                sql: "SELECT clamped FROM clamped_stamps WHERE terminal = ? AND original = ?",
-                arguments: [terminal.id.rawValue, stamp.description]
-            ).flatMap(HLCTimestamp.init) {
-                corrections[stamp] = clamped
+        // Only a terminal whose stamps the hub ever clamped has corrections.
+        let own = references.stamps.filter { $0.replica == ReplicaID(terminal.id) }
+        if lastClamped != nil, !own.isEmpty {
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT original, clamped FROM clamped_stamps WHERE terminal = ? AND original IN (SELECT value FROM json_each(?))"),
+                arguments: [terminal.id.rawValue, CustomerRows.jsonList(own.map(\.description))]
+            )
+            while let row = try rows.next() {
+                if let original = HLCTimestamp(row[0]), let clamped = HLCTimestamp(row[1]) { corrections[original] = clamped }
             }
         }
         let settings = try setting(db, "hub_settings", default: HubSettings.default)
