@@ -80,16 +80,27 @@ struct FootprintBenchmark {
         (ProcessLatency.percentile(0.5, of: samples).seconds * 1e3, ProcessLatency.percentile(0.99, of: samples).seconds * 1e3)
     }
 
+    /// Where `needle` starts in `haystack`.
+    private func offsets(of needle: [UInt8], in haystack: [UInt8]) -> [Int] {
+        guard needle.count <= haystack.count else { return [] }
+        return (0...(haystack.count - needle.count)).filter { haystack[$0..<($0 + needle.count)].elementsEqual(needle) }
+    }
+
     /// Profiles shaped exactly as the agent stores them: one real enrolment
     /// is the template, copied with another id and card for each.
     private func seed(agent: Agent, path: String, progress: (String) -> Void) throws {
         let template = card(0)
         _ = try agent.record(.scan(ScanRequest(card: CardNumber(rawValue: template)!)))
         let database = try DatabaseQueue(path: path)
-        let (templateID, templateState) = try database.read { db -> (String, String) in
+        let (templateID, templateState) = try database.read { db -> (String, [UInt8]) in
             let row = try Row.fetchOne(db, sql: "SELECT id, state FROM profiles")!
-            return (row["id"], String(decoding: row["state"] as Data, as: UTF8.self))
+            return (row["id"], [UInt8](row["state"] as Data))
         }
+        // The state is stored compact (length-prefixed strings): ids and cards
+        // of the template's lengths are written over the template's bytes.
+        let idOffsets = offsets(of: Array(templateID.utf8), in: templateState)
+        let cardOffsets = offsets(of: Array(template.utf8), in: templateState)
+        func id(_ number: Int) -> String { "C" + String(format: "%0\(templateID.utf8.count - 1)d", number) }
         var index = 1
         while index < profiles {
             progress("footprint: seeding local profiles, \(index)/\(profiles)")
@@ -98,10 +109,11 @@ struct FootprintBenchmark {
                 let profile = try db.cachedStatement(sql: "INSERT INTO profiles (id, state) VALUES (?, ?)")
                 let cardRow = try db.cachedStatement(sql: "INSERT INTO cards (card, customer) VALUES (?, ?)")
                 for number in index..<end {
-                    let id = "C" + String(format: "%011d", number)
-                    let state = templateState.replacingOccurrences(of: templateID, with: id).replacingOccurrences(of: template, with: card(number))
-                    try profile.execute(arguments: [id, Data(state.utf8)])
-                    try cardRow.execute(arguments: [card(number), id])
+                    var state = templateState
+                    for offset in idOffsets { state.replaceSubrange(offset..<(offset + templateID.utf8.count), with: id(number).utf8) }
+                    for offset in cardOffsets { state.replaceSubrange(offset..<(offset + template.utf8.count), with: card(number).utf8) }
+                    try profile.execute(arguments: [id(number), Data(state)])
+                    try cardRow.execute(arguments: [card(number), id(number)])
                 }
             }
             index = end

@@ -42,13 +42,29 @@ import OmnisyncTestSupport
         #expect(synchronous == 2) // FULL
     }
 
+    @Test func profilesStoredAsJSONByAnEarlierVersionAreReadAfterTheUpgrade() throws {
+        let directory = try TemporaryDirectory("agent-migration")
+        defer { directory.remove() }
+        var state = ProfileState(id: CustomerID(rawValue: "C-1")!)
+        state.write(.tier, "vip", at: HLCTimestamp(wallMillis: 5, counter: 0, replica: .hub))
+        let json = try WireCoding.encode(state)
+        let queue = try DatabaseQueue(path: directory.appending("journal.sqlite"))
+        try AgentMigrations.migrator.migrate(queue, upTo: "v3: journal hash chain")
+        try queue.write { db in try db.execute(sql: "INSERT INTO profiles (id, state) VALUES ('C-1', ?)", arguments: [json]) }
+        try AgentMigrations.migrator.migrate(queue)
+        #expect(try queue.read { db in try LocalProfileStore.profile(db, id: state.id) } == state)
+    }
+
     @Test func migrationsAreRecordedAndReopeningDoesNotReapplyThem() throws {
         let fixture = try AgentFixture()
         defer { fixture.directory.remove() }
         _ = try fixture.record(.scan, #"{"card":"12345678"}"#)
         let reopened = try fixture.reopen()
         let applied = try reopened.database.read { db in try AgentMigrations.migrator.appliedIdentifiers(db) }
-        #expect(Set(applied) == ["v1: journal, local profiles, sync state", "v2: identity merges, erasure, hub clock offset", "v3: journal hash chain"])
+        #expect(Set(applied) == [
+            "v1: journal, local profiles, sync state", "v2: identity merges, erasure, hub clock offset", "v3: journal hash chain",
+            "v4: local profiles in compact form",
+        ])
         let completed = try reopened.database.read { db in try AgentMigrations.migrator.hasCompletedMigrations(db) }
         #expect(completed)
         #expect(try reopened.status().lastSeq == 1)

@@ -24,6 +24,7 @@ import OmnisyncTestSupport
         for _ in 0..<Self.runs {
             let entry = RandomEntry.make(&random)
             let bytes = try WireCoding.encode(entry)
+            #expect(try entry.canonicalBytes() == bytes, "the canonical writer and the encoder disagree")
             let read = try #require(Self.fast(bytes), "the fast path declined \(String(decoding: bytes, as: UTF8.self))")
             #expect(read == entry)
             #expect(read == Self.slow(bytes))
@@ -83,6 +84,18 @@ import OmnisyncTestSupport
         let altered = Data(text.replacingOccurrences(of: canonical, with: variant).utf8)
         #expect(Self.fast(altered) == nil)
         #expect(Self.slow(altered) != nil, "the decoder reads the variant")
+    }
+
+    @Test func textThatNeedsEscapingIsWrittenByTheEncoder() throws {
+        var factory = EntryFactory(terminal: "T-1")
+        let total = Money(amount: 100, currency: Currency(rawValue: "EUR")!)
+        for sku in [#"SKU"1"#, #"SKU\1"#, "SKÜ-1", "SKU/1"] {
+            let entry = factory.entry(.sale(SaleEvent(
+                customer: nil, card: nil, enrolled: false, lines: [SaleLine(sku: sku, quantity: 1, unitPrice: total)], total: total,
+                receipt: nil, pointsEarned: 0, pointsRedeemed: 0
+            )))
+            #expect(try entry.canonicalBytes() == WireCoding.encode(entry), "\(sku)")
+        }
     }
 
     @Test func profileChangesGoToTheFullDecoder() throws {

@@ -38,7 +38,7 @@ enum Journal {
         case .return(let ret): (receipt, originalReceipt) = (ret.receipt, ret.originalReceipt)
         case .scan, .profile: break
         }
-        let body = try WireCoding.encode(entry)
+        let body = try entry.canonicalBytes()
         // Cached: compiling a statement costs more than running it, and this
         // one runs for every sale.
         try db.cachedStatement(sql: """

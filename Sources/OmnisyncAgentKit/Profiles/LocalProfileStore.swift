@@ -14,7 +14,16 @@ enum LocalProfileStore {
         guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT state FROM profiles WHERE id = ?"), arguments: [resolve(db, id).rawValue]) else {
             return nil
         }
-        return try WireCoding.decode(ProfileState.self, from: data)
+        return try decode(data, id: id)
+    }
+
+    /// A stored profile's state (its compact form).
+    static func decode(_ data: Data, id: CustomerID) throws -> ProfileState {
+        do {
+            return try ProfileState(compactBytes: [UInt8](data))
+        } catch {
+            throw AgentError(.storage, "the local profile of customer \(id) is unreadable (\(error)); run `omnisync-agent verify`, then a full pull restores it")
+        }
     }
 
     /// The customer an id now stands for: itself, or the one the hub merged it into.
@@ -44,7 +53,7 @@ enum LocalProfileStore {
         // every sale to a known customer, and each page it dirties is written
         // and synced.
         try db.cachedStatement(sql: "INSERT INTO profiles (id, state) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state")
-            .execute(arguments: [state.id.rawValue, try WireCoding.encode(state)])
+            .execute(arguments: [state.id.rawValue, Data(state.compactBytes)])
         let ids = [state.id] + state.mergedFrom.sorted()
         if state.isErased {
             for id in ids {

@@ -61,10 +61,10 @@ enum JournalVerifier {
             profiles += 1
             let id: String = row["id"]
             do {
-                let profile = try WireCoding.decode(ProfileState.self, from: row["state"])
+                let profile = try ProfileState(compactBytes: [UInt8](row["state"] as Data))
                 if profile.id.rawValue != id { problems.append("profile \(id): stored under the wrong id") }
             } catch {
-                problems.append("profile \(id): does not decode (\(error.description))")
+                problems.append("profile \(id): does not decode (\(error))")
             }
         }
         return VerifyReport(entries: entries, profiles: profiles, problems: problems)

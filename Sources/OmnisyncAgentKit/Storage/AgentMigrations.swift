@@ -88,6 +88,16 @@ enum AgentMigrations {
                 )
             }
         }
+        migrator.registerMigration("v4: local profiles in compact form") { db in
+            // Decoded and re-encoded for every sale to a known customer and
+            // every card lookup: JSON through Foundation was most of that
+            // work; the compact form is the same state (ProfileState.compactBytes).
+            let rows = try Row.fetchAll(db, sql: "SELECT id, state FROM profiles")
+            for row in rows {
+                let state = try WireCoding.decode(ProfileState.self, from: row["state"])
+                try db.execute(sql: "UPDATE profiles SET state = ? WHERE id = ?", arguments: [Data(state.compactBytes), row["id"] as String])
+            }
+        }
         return migrator
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OmnisyncCore
+import Synchronization
 
 /// The agent's single row of identity and sync bookkeeping.
 ///
@@ -28,6 +29,17 @@ struct AgentStateRow: Sendable, Equatable {
         Date(millis: local.millis + (hubClockOffsetMillis ?? 0))!
     }
 
+    /// The policy read last, by its stored bytes: the row is read for every
+    /// sale, and the policy changes only with a pull.
+    private static let lastPolicy = Mutex<(bytes: Data, policy: LoyaltyPolicy)?>(nil)
+
+    private static func decodePolicy(_ bytes: Data) throws -> LoyaltyPolicy {
+        if let cached = lastPolicy.withLock({ $0 }), cached.bytes == bytes { return cached.policy }
+        let policy = try WireCoding.decode(LoyaltyPolicy.self, from: bytes)
+        lastPolicy.withLock { $0 = (bytes, policy) }
+        return policy
+    }
+
     static func fetch(_ db: Database) throws -> AgentStateRow {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM agent_state WHERE singleton = 1")) else {
             throw AgentError(.notInitialized, "this data dir has no agent configuration; run `omnisync-agent init`")
@@ -40,7 +52,7 @@ struct AgentStateRow: Sendable, Equatable {
             pinnedCA: row["pinned_ca"],
             acknowledgedSeq: row["acknowledged_seq"],
             pullCursor: row["pull_cursor"],
-            policy: try policyData.map { try WireCoding.decode(LoyaltyPolicy.self, from: $0) } ?? .default,
+            policy: try policyData.map(decodePolicy) ?? .default,
             clock: (row["clock"] as String?).flatMap(HLCTimestamp.init),
             lastSyncAt: Date(millis: row["last_sync_at_ms"]),
             lastAttemptAt: Date(millis: row["last_attempt_at_ms"]),

@@ -27,7 +27,7 @@ public enum ChainHash {
 
     /// The hash of `entry` as it is stored and sent.
     public static func of(_ entry: JournalEntry) throws -> String {
-        of(try WireCoding.encode(entry))
+        of(try entry.canonicalBytes())
     }
 
     static func isWellFormed(_ hash: String) -> Bool {

@@ -33,7 +33,7 @@ public struct IncomingEntry: Sendable, Hashable {
     public var storedID: String { id ?? "" }
 
     public init(_ entry: JournalEntry) {
-        self.init(entry, bytes: (try? WireCoding.encode(entry)) ?? Data())
+        self.init(entry, bytes: (try? entry.canonicalBytes()) ?? Data())
     }
 
     /// An entry read from `bytes`, which must be its canonical encoding.
