@@ -54,7 +54,11 @@ let package = Package(
         // MARK: Durable local storage: SQLite databases and files in a data dir
         .target(
             name: "OmnisyncStorage",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the statements bound in place (BoundStatement).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
 

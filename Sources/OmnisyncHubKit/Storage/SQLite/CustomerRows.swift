@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OmnisyncCore
+import OmnisyncStorage
 
 /// How the SQLite backend keeps a ``CustomerRecord``: the merge state in its
 /// compact binary form (``ProfileState/compactBytes``), the activity's
@@ -104,30 +105,28 @@ enum CustomerRows {
     static func save(_ db: Database, _ record: CustomerRecord, before: CustomerRecord?, changeSeq: Int64?) throws {
         let id = record.state.id.rawValue
         let activity = record.activity
-        let counters: [(any DatabaseValueConvertible)?] = [
-            activity.orders, activity.returns, activity.visits,
-            activity.firstPurchase?.millis, activity.lastPurchase?.millis, activity.lastSeen?.millis,
-        ]
         if let changeSeq {
-            try db.run(
-                sql: """
-                    INSERT INTO customers (id, state, wire, change_seq, orders, returns, visits, first_purchase_ms, last_purchase_ms, last_seen_ms)
-                    VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET state = excluded.state, wire = NULL, change_seq = excluded.change_seq,
-                        orders = excluded.orders, returns = excluded.returns, visits = excluded.visits,
-                        first_purchase_ms = excluded.first_purchase_ms, last_purchase_ms = excluded.last_purchase_ms,
-                        last_seen_ms = excluded.last_seen_ms
-                    """,
-                arguments: StatementArguments([id, Data(record.state.compactBytes), changeSeq] + counters)
-            )
+            var upsert = try BoundStatement(db, sql: """
+                INSERT INTO customers (id, state, wire, change_seq, orders, returns, visits, first_purchase_ms, last_purchase_ms, last_seen_ms)
+                VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET state = excluded.state, wire = NULL, change_seq = excluded.change_seq,
+                    orders = excluded.orders, returns = excluded.returns, visits = excluded.visits,
+                    first_purchase_ms = excluded.first_purchase_ms, last_purchase_ms = excluded.last_purchase_ms,
+                    last_seen_ms = excluded.last_seen_ms
+                """)
+            upsert.bind(id)
+            upsert.bind(Data(record.state.compactBytes))
+            upsert.bind(changeSeq)
+            bindCounters(&upsert, activity)
+            try upsert.execute()
         } else if before.map({ $0.activity != activity }) ?? true {
-            try db.run(
-                sql: """
-                    UPDATE customers SET orders = ?, returns = ?, visits = ?, first_purchase_ms = ?, last_purchase_ms = ?, last_seen_ms = ?
-                    WHERE id = ?
-                    """,
-                arguments: StatementArguments(counters + [id])
-            )
+            var update = try BoundStatement(db, sql: """
+                UPDATE customers SET orders = ?, returns = ?, visits = ?, first_purchase_ms = ?, last_purchase_ms = ?, last_seen_ms = ?
+                WHERE id = ?
+                """)
+            bindCounters(&update, activity)
+            update.bind(id)
+            try update.execute()
         }
         try saveTotals(db, id: id, activity, before: before?.activity)
         if record.state.isErased {
@@ -140,6 +139,16 @@ enum CustomerRows {
         }
     }
 
+    /// The activity's counters, in the order of the `customers` columns.
+    private static func bindCounters(_ statement: inout BoundStatement, _ activity: CustomerActivity) {
+        statement.bind(activity.orders)
+        statement.bind(activity.returns)
+        statement.bind(activity.visits)
+        statement.bind(activity.firstPurchase?.millis)
+        statement.bind(activity.lastPurchase?.millis)
+        statement.bind(activity.lastSeen?.millis)
+    }
+
     private static func saveTotals(_ db: Database, id: String, _ activity: CustomerActivity, before: CustomerActivity?) throws {
         if activity == CustomerActivity() {
             // Cleared (an erasure): nothing of their behaviour stays.
@@ -147,14 +156,16 @@ enum CustomerRows {
             return
         }
         let previous = before ?? CustomerActivity()
+        var statement = try BoundStatement(db, sql: """
+            INSERT INTO customer_totals (customer, dimension, key, value) VALUES (?, ?, ?, ?)
+            ON CONFLICT (customer, dimension, key) DO UPDATE SET value = excluded.value
+            """)
         func upsert(_ dimension: String, _ key: String, _ value: Int64) throws {
-            try db.run(
-                sql: """
-                    INSERT INTO customer_totals (customer, dimension, key, value) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (customer, dimension, key) DO UPDATE SET value = excluded.value
-                    """,
-                arguments: [id, dimension, key, value]
-            )
+            statement.bind(id)
+            statement.bind(dimension)
+            statement.bind(key)
+            statement.bind(value)
+            try statement.execute()
         }
         for (currency, amount) in activity.spend where previous.spend[currency] != amount {
             try upsert("spend", currency.rawValue, amount)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OmnisyncCore
+import OmnisyncStorage
 
 /// Sales and returns as facts a query can aggregate (`orders` and
 /// `order_lines`), written when their entry is applied, in its transaction.
@@ -26,23 +27,33 @@ enum OrderRows {
         case .scan, .profile:
             return
         }
-        try db.run(
-            sql: """
-                INSERT INTO orders (kind, channel, store, terminal, seq, customer, at_ms, currency, total, points_earned, points_redeemed, receipt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                kind, channel, store.rawValue, entry.terminal.rawValue, entry.seq, customer?.rawValue, entry.recordedAt.millis,
-                total.currency.rawValue, total.amount, earned, redeemed, receipt,
-            ]
-        )
-        let order = db.lastInsertedRowID
-        for (index, line) in lines.enumerated() {
-            try db.run(
-                sql: "INSERT INTO order_lines (order_id, line, sku, quantity, amount) VALUES (?, ?, ?, ?, ?)",
-                // Bounded by the receipt rule, so the product cannot overflow.
-                arguments: [order, index + 1, line.sku, line.quantity, line.amount ?? 0]
-            )
+        var order = try BoundStatement(db, sql: """
+            INSERT INTO orders (kind, channel, store, terminal, seq, customer, at_ms, currency, total, points_earned, points_redeemed, receipt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        order.bind(kind)
+        order.bind(channel)
+        order.bind(store.rawValue)
+        order.bind(entry.terminal.rawValue)
+        order.bind(entry.seq)
+        order.bind(customer?.rawValue)
+        order.bind(entry.recordedAt.millis)
+        order.bind(total.currency.rawValue)
+        order.bind(total.amount)
+        order.bind(earned)
+        order.bind(redeemed)
+        order.bind(receipt)
+        try order.execute()
+        let id = db.lastInsertedRowID
+        var line = try BoundStatement(db, sql: "INSERT INTO order_lines (order_id, line, sku, quantity, amount) VALUES (?, ?, ?, ?, ?)")
+        for (index, item) in lines.enumerated() {
+            line.bind(id)
+            line.bind(index + 1)
+            line.bind(item.sku)
+            line.bind(item.quantity)
+            // Bounded by the receipt rule, so the product cannot overflow.
+            line.bind(item.amount ?? 0)
+            try line.execute()
         }
     }
 

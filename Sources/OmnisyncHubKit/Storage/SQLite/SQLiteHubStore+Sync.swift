@@ -253,19 +253,21 @@ extension SQLiteHubStore {
     /// entries, then their effects.
     static func write(_ output: Ingestor.Output, loaded: [CustomerID: CustomerRecord], terminal: TerminalRecord, receivedAt: Date, in db: Database) throws {
         for stored in output.stored {
-            let body = try body(of: stored)
-            try db.run(
-                sql: """
-                    INSERT INTO entries (terminal, seq, id, kind, customer, recorded_at_ms, received_at_ms, status, body, hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    terminal.id.rawValue, stored.incoming.seq, stored.incoming.storedID, stored.entry?.event.kind.rawValue,
-                    stored.customer?.rawValue, stored.entry?.recordedAt.millis, receivedAt.millis,
-                    stored.quarantineReason == nil ? "applied" : "quarantined", body,
-                    stored.incoming.recordedHash ?? stored.incoming.receivedHash,
-                ]
-            )
+            var insert = try BoundStatement(db, sql: """
+                INSERT INTO entries (terminal, seq, id, kind, customer, recorded_at_ms, received_at_ms, status, body, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            insert.bind(terminal.id.rawValue)
+            insert.bind(stored.incoming.seq)
+            insert.bind(stored.incoming.storedID)
+            insert.bind(stored.entry?.event.kind.rawValue)
+            insert.bind(stored.customer?.rawValue)
+            insert.bind(stored.entry?.recordedAt.millis)
+            insert.bind(receivedAt.millis)
+            insert.bind(stored.quarantineReason == nil ? "applied" : "quarantined")
+            insert.bind(try body(of: stored))
+            insert.bind(stored.incoming.recordedHash ?? stored.incoming.receivedHash)
+            try insert.execute()
             if let reason = stored.quarantineReason {
                 try db.run(
                     sql: "INSERT INTO quarantine (terminal, seq, reason, quarantined_at_ms) VALUES (?, ?, ?, ?)",
