@@ -10,7 +10,7 @@ extension SQLiteHubStore {
             for row in try Row.fetchAll(db, sql: "SELECT terminal, COUNT(*) AS count FROM quarantine GROUP BY terminal") {
                 quarantinedByTerminal[row["terminal"]] = row["count"]
             }
-            let terminals = try Row.fetchAll(db, sql: "SELECT * FROM terminals ORDER BY id").map(Self.terminalRecord).map { record in
+            let terminals = try Row.fetchAll(db, sql: "SELECT * FROM terminals ORDER BY id").map { try TerminalRow(row: $0).record }.map { record in
                 HubStatusReport.Terminal(
                     terminal: record.id, store: record.store, lastContact: record.lastContact,
                     acknowledgedSeq: record.acknowledgedSeq, reportedBacklog: record.reportedBacklog,
@@ -38,14 +38,14 @@ extension SQLiteHubStore {
             }
             sql += " ORDER BY id DESC LIMIT ?"
             arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.conflictRecord)
+            return try ConflictRow.fetchAll(db, sql: sql, arguments: arguments).map { try $0.record }
         }
     }
 
     public func overdrafts(includeApproved: Bool) async throws(HubError) -> [OverdraftRecord] {
         try await read { db in
             let filter = includeApproved ? "" : " WHERE approved_at_ms IS NULL"
-            return try Row.fetchAll(db, sql: "SELECT * FROM overdrafts\(filter) ORDER BY id").map(Self.overdraftRecord)
+            return try OverdraftRow.fetchAll(db, sql: "SELECT * FROM overdrafts\(filter) ORDER BY id").map { try $0.record }
         }
     }
 
@@ -140,56 +140,11 @@ extension SQLiteHubStore {
                 sql: "UPDATE overdrafts SET approved_at_ms = COALESCE(approved_at_ms, ?), note = COALESCE(?, note) WHERE id = ?",
                 arguments: [at.millis, note, id]
             )
-            return try Self.overdraftRecord(try Row.fetchOne(db, sql: "SELECT * FROM overdrafts WHERE id = ?", arguments: [id])!)
+            return try OverdraftRow.fetchOne(db, key: id)!.record
         }
     }
 
     static func insert(_ db: Database, _ record: ConflictRecord) throws {
-        try db.run(
-            sql: """
-                INSERT INTO conflicts (customer, field, lost_value, lost_stamp, won_value, won_stamp, terminal, seq, detected_at_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                record.customer.rawValue, record.conflict.field, record.conflict.lost.value, record.conflict.lost.stamp.description,
-                record.conflict.won.value, record.conflict.won.stamp.description, record.terminal.rawValue, record.seq,
-                record.detectedAt.millis,
-            ]
-        )
-    }
-
-    static func conflictRecord(_ row: Row) throws -> ConflictRecord {
-        func stamp(_ column: String) throws -> HLCTimestamp {
-            guard let stamp = HLCTimestamp(row[column] as String) else { throw HubError(.storage, "conflict #\(row["id"] as Int64): unreadable \(column)") }
-            return stamp
-        }
-        return ConflictRecord(
-            id: row["id"],
-            customer: try CustomerID(validating: row["customer"]),
-            conflict: FieldConflict(
-                field: row["field"],
-                lost: .init(value: row["lost_value"], stamp: try stamp("lost_stamp")),
-                won: .init(value: row["won_value"], stamp: try stamp("won_stamp"))
-            ),
-            terminal: try TerminalID(validating: row["terminal"]),
-            seq: row["seq"],
-            detectedAt: Date(millis: row["detected_at_ms"])!
-        )
-    }
-
-    static func overdraftRecord(_ row: Row) throws -> OverdraftRecord {
-        OverdraftRecord(
-            id: row["id"],
-            customer: try CustomerID(validating: row["customer"]),
-            terminal: try TerminalID(validating: row["terminal"]),
-            store: try StoreID(validating: row["store"]),
-            seq: row["seq"],
-            redeemed: row["redeemed"],
-            balance: row["balance"],
-            allowance: row["allowance"],
-            detectedAt: Date(millis: row["detected_at_ms"])!,
-            approvedAt: Date(millis: row["approved_at_ms"]),
-            note: row["note"]
-        )
+        try ConflictRow(record).insert(db)
     }
 }

@@ -142,10 +142,7 @@ extension SQLiteHubStore {
                 arguments: [terminal.id.rawValue, contact.receivedAt.millis - 60_000]
             ) ?? 0
             func audit(_ outcome: CardLookupRecord.Outcome, _ customer: CustomerID?) throws {
-                try db.execute(
-                    sql: "INSERT INTO card_lookups (terminal, card_last4, customer, outcome, at_ms) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [terminal.id.rawValue, card.masked, customer?.rawValue, outcome.rawValue, contact.receivedAt.millis]
-                )
+                try CardLookupRow(terminal: terminal.id, card: card, customer: customer, outcome: outcome, at: contact.receivedAt).insert(db)
             }
             guard recent < limit else {
                 try audit(.refused, nil)
@@ -170,15 +167,9 @@ extension SQLiteHubStore {
 
     public func cardLookups(terminal: TerminalID?, limit: Int) async throws(HubError) -> [CardLookupRecord] {
         try await read { db in
-            let filter = terminal == nil ? "" : " WHERE terminal = ?"
-            let arguments: StatementArguments = terminal.map { [$0.rawValue, limit] } ?? [limit]
-            return try Row.fetchAll(db, sql: "SELECT * FROM card_lookups\(filter) ORDER BY id DESC LIMIT ?", arguments: arguments).map { row in
-                CardLookupRecord(
-                    terminal: try TerminalID(validating: row["terminal"]), card: row["card_last4"],
-                    customer: try (row["customer"] as String?).map { try CustomerID(validating: $0) },
-                    outcome: CardLookupRecord.Outcome(rawValue: row["outcome"]) ?? .refused, at: Date(millis: row["at_ms"])!
-                )
-            }
+            var request = CardLookupRow.order(Column("id").desc).limit(limit)
+            if let terminal { request = request.filter(Column("terminal") == terminal.rawValue) }
+            return try request.fetchAll(db).map { try $0.record }
         }
     }
 
@@ -320,16 +311,7 @@ extension SQLiteHubStore {
             try insert(db, record)
         }
         for record in output.overdrafts {
-            try db.run(
-                sql: """
-                    INSERT INTO overdrafts (customer, terminal, store, seq, redeemed, balance, allowance, detected_at_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    record.customer.rawValue, record.terminal.rawValue, record.store.rawValue, record.seq, record.redeemed,
-                    record.balance, record.allowance, record.detectedAt.millis,
-                ]
-            )
+            try OverdraftRow(record).insert(db)
         }
         for (original, clamped) in output.corrections {
             try db.run(

@@ -10,17 +10,15 @@ extension SQLiteHubStore {
             if try Self.terminal(db, id: id) != nil {
                 throw HubError(.terminalExists, "terminal \(id) is already registered; revoke it and register the replacement under a new id")
             }
-            try db.execute(
-                sql: "INSERT INTO terminals (id, store, token_hash, created_at_ms) VALUES (?, ?, ?, ?)",
-                arguments: [id.rawValue, store.rawValue, tokenHash, at.millis]
-            )
-            return try Self.terminal(db, id: id)!
+            let row = TerminalRow(id: id, store: store, tokenHash: tokenHash, createdAt: at)
+            try row.insert(db)
+            return try row.record
         }
     }
 
     public func terminals() async throws(HubError) -> [TerminalRecord] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM terminals ORDER BY id").map(Self.terminalRecord)
+            try TerminalRow.order(Column("id")).fetchAll(db).map { try $0.record }
         }
     }
 
@@ -52,26 +50,12 @@ extension SQLiteHubStore {
 
     public func terminal(tokenHash: String) async throws(HubError) -> TerminalRecord? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM terminals WHERE token_hash = ?", arguments: [tokenHash]).map(Self.terminalRecord)
+            try TerminalRow.filter(Column("token_hash") == tokenHash).fetchOne(db)?.record
         }
     }
 
     static func terminal(_ db: Database, id: TerminalID) throws -> TerminalRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM terminals WHERE id = ?"), arguments: [id.rawValue]).map(terminalRecord)
-    }
-
-    static func terminalRecord(_ row: Row) throws -> TerminalRecord {
-        TerminalRecord(
-            id: try TerminalID(validating: row["id"]),
-            store: try StoreID(validating: row["store"]),
-            createdAt: Date(millis: row["created_at_ms"])!,
-            revokedAt: Date(millis: row["revoked_at_ms"]),
-            acknowledgedSeq: row["acknowledged_seq"],
-            lastContact: Date(millis: row["last_contact_ms"]),
-            reportedBacklog: row["reported_backlog"],
-            clockSkewSeconds: (row["clock_skew_ms"] as Int64?).map { Double($0) / 1000 },
-            tokenHash: row["token_hash"]
-        )
+        try TerminalRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM terminals WHERE id = ?"), arguments: [id.rawValue])?.record
     }
 
     static func recordContact(_ db: Database, terminal: TerminalID, _ contact: TerminalContact) throws {
