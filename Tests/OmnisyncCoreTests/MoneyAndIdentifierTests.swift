@@ -58,6 +58,8 @@ import Testing
         #expect("89ab".contains(characters[19]))
         #expect(earlier < later)
         #expect(UUID(uuidString: earlier) != nil)
+        // The first 48 bits are the time in milliseconds.
+        #expect(UUIDv7.make(unixMillis: 0x0123_4567_89AB, using: &generator).hasPrefix("01234567-89ab-7"))
     }
 
     @Test func rfc3339ParsesOffsetsAndWritesUTCWithMilliseconds() throws {

@@ -69,7 +69,9 @@ extension ProfileState {
         var reader = CompactReader(compactBytes)
         guard try reader.byte() == Self.compactVersion else { throw CompactReader.Damaged() }
         self.init(id: try reader.value(CustomerID.self))
-        for _ in 0..<(try reader.count()) { cards.insert(try reader.value(CardNumber.self)) }
+        let cardCount = try reader.count()
+        cards.reserveCapacity(cardCount)
+        for _ in 0..<cardCount { cards.insert(try reader.value(CardNumber.self)) }
         for _ in 0..<(try reader.count()) {
             let field = try reader.value(ProfileField.self)
             let value: String? = try reader.byte() == 1 ? try reader.string() : nil
@@ -127,8 +129,9 @@ extension CompactReader {
     }
 
     mutating func stamps() throws(Damaged) -> Set<HLCTimestamp> {
-        var stamps = Set<HLCTimestamp>()
-        for _ in 0..<(try count()) { stamps.insert(try stamp()) }
+        let count = try count()
+        var stamps = Set<HLCTimestamp>(minimumCapacity: count)
+        for _ in 0..<count { stamps.insert(try stamp()) }
         return stamps
     }
 }
