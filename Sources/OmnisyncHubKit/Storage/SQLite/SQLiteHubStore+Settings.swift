@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import OmnisyncCore
+import Synchronization
 
 /// Loyalty policies, hub settings and the hub's own clock.
 extension SQLiteHubStore {
@@ -40,16 +41,16 @@ extension SQLiteHubStore {
     }
 
     static func policy(_ db: Database, store: StoreID) throws -> LoyaltyPolicy {
-        if let data = try Data.fetchOne(db, sql: "SELECT policy FROM store_policies WHERE store = ?", arguments: [store.rawValue]) {
-            return try WireCoding.decode(LoyaltyPolicy.self, from: data)
+        if let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT policy FROM store_policies WHERE store = ?"), arguments: [store.rawValue]) {
+            return try DecodedSettings.decode(LoyaltyPolicy.self, from: data)
         }
         return try setting(db, "loyalty_policy", default: LoyaltyPolicy.default)
     }
 
-    static func setting<T: Decodable>(_ db: Database, _ key: String, default value: T) throws -> T {
+    static func setting<T: Decodable & Sendable>(_ db: Database, _ key: String, default value: T) throws -> T {
         // Read on every push and pull: compiled once per connection.
         guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"), arguments: [key]) else { return value }
-        return try WireCoding.decode(T.self, from: data)
+        return try DecodedSettings.decode(T.self, from: data)
     }
 
     static func setSetting(_ db: Database, _ key: String, _ value: some Encodable) throws {
@@ -70,5 +71,28 @@ extension SQLiteHubStore {
             arguments: [stamp.description]
         )
         return stamp
+    }
+}
+
+/// Settings and policies as last decoded, by their stored bytes.
+///
+/// Every push reads the hub settings, the store's policy and the erasure
+/// flag; decoding them through Foundation each time cost more than the rest
+/// of a small push's reads. The bytes are still read in the push's
+/// transaction, so a change by another process (`policy set`) is seen at once.
+enum DecodedSettings {
+    private static let cache = Mutex<[Data: any Sendable]>([:])
+
+    static func decode<T: Decodable & Sendable>(_ type: T.Type, from data: Data) throws -> T {
+        // Unwrapped before the cast: a miss cast to an optional `T` would
+        // succeed, as nil.
+        if let cached = cache.withLock({ $0[data] }), let value = cached as? T { return value }
+        let value = try WireCoding.decode(T.self, from: data)
+        cache.withLock { cache in
+            // Settings are few; anything else (values changing often) must not grow it.
+            if cache.count > 64 { cache.removeAll() }
+            cache[data] = value
+        }
+        return value
     }
 }
