@@ -49,15 +49,21 @@ public final class BackgroundProcess: Sendable {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                return
+        // A thread of its own reads the child's output until it closes.
+        // Foundation's `readabilityHandler` (a dispatch read source) crashed
+        // libdispatch's event loop in CI when the pipe closed under it.
+        let reader = output.fileHandleForReading
+        Thread { [weak self] in
+            var buffer = [UInt8](repeating: 0, count: 64 << 10)
+            while true {
+                let count = read(reader.fileDescriptor, &buffer, buffer.count)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                let data = Data(buffer[0..<count])
+                log.write(data)
+                self?.received(String(decoding: data, as: UTF8.self))
             }
-            log.write(data)
-            self?.received(String(decoding: data, as: UTF8.self))
-        }
+        }.start()
         process.terminationHandler = { [weak self] finished in
             ChildProcesses.forget(finished.processIdentifier)
             self?.exited(finished.terminationStatus)
