@@ -16,6 +16,16 @@ extension JournalEntry {
         return copy
     }
 
+    /// Calls `body` with every stamp the entry carries or refers to (those
+    /// ``mappingStamps(_:)`` would map), without copying the entry.
+    public func forEachStamp(_ body: (HLCTimestamp) -> Void) {
+        body(hlc)
+        guard case .profile(let change) = event else { return }
+        change.observed.values.forEach(body)
+        for removal in change.removeTags { removal.observed.forEach(body) }
+        for write in change.consent.values { write.observed.forEach(body) }
+    }
+
     /// The entry without personal data, kept after its customer is erased:
     /// the card, field values and tags go; amounts, lines and receipts (the
     /// business record) stay.

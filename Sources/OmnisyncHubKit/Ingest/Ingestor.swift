@@ -103,10 +103,11 @@ public struct Ingestor: Sendable {
         var customers = Set<CustomerID>()
         var cards = Set<CardNumber>()
         var stamps = Set<HLCTimestamp>()
-        for case .success(let entry) in entries.map(\.decoded) {
+        for incoming in entries {
+            guard case .success(let entry) = incoming.decoded else { continue }
             if let customer = entry.event.customer { customers.insert(customer) }
             if let card = entry.event.card { cards.insert(card) }
-            _ = entry.mappingStamps { stamps.insert($0); return $0 }
+            entry.forEachStamp { stamps.insert($0) }
         }
         return (customers, cards, stamps)
     }
