@@ -237,10 +237,7 @@ public struct Agent: Sendable {
     }
 
     public func customer(card: CardNumber) throws(AgentError) -> ProfileState? {
-        try read { db in
-            guard let id = try LocalProfileStore.customer(db, card: card) else { return nil }
-            return try LocalProfileStore.profile(db, id: id)
-        }
+        try read { db in try LocalProfileStore.profile(db, card: card) }
     }
 
     /// Asks the hub for a card this terminal does not know (a customer of

@@ -27,6 +27,21 @@ enum LocalProfileStore {
     }
 
     /// The customer an id now stands for: itself, or the one the hub merged it into.
+    /// The profile of whoever holds `card`, through identity merges, in one
+    /// indexed statement: what a till does when a card is presented.
+    static func profile(_ db: Database, card: CardNumber) throws -> ProfileState? {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT p.id, p.state FROM cards c
+                LEFT JOIN customer_aliases a ON a.alias = c.customer
+                JOIN profiles p ON p.id = COALESCE(a.target, c.customer)
+                WHERE c.card = ?
+                """),
+            arguments: [card.rawValue]
+        ) else { return nil }
+        return try decode(row["state"], id: try CustomerID(validating: row["id"]))
+    }
+
     static func resolve(_ db: Database, _ id: CustomerID) throws -> CustomerID {
         try String.fetchOne(db.cachedStatement(sql: "SELECT target FROM customer_aliases WHERE alias = ?"), arguments: [id.rawValue])
             .flatMap(CustomerID.init(rawValue:)) ?? id
