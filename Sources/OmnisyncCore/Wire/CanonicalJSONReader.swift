@@ -4,7 +4,8 @@
 /// escapes).
 ///
 /// The hub's and the agent's hot paths read what Omnisync itself wrote, and
-/// Foundation's `JSONDecoder` costs tens of microseconds per entry. This
+/// Foundation's `JSONDecoder` was the largest cost of a push (profiles in
+/// `docs/benchmarks.md`). This
 /// reader accepts only the canonical subset, in one pass and without
 /// allocating beyond the values it returns. Anything else (an escape,
 /// whitespace, another key order, a number with a fraction, a key it does not
