@@ -7,7 +7,7 @@ import Testing
 
 /// A hub database written by an earlier version opens with everything it
 /// held: migration v5 turns the JSON blobs into compact state and columns,
-/// and the applied entries into order facts.
+/// and the applied entries into order facts; v6 moves the totals into a column.
 @Suite struct MigrationTests {
     @Test func aVersion4DatabaseMigratesItsCustomersAndEntriesIntoRows() async throws {
         let directory = try TemporaryDirectory("hub-migration")
@@ -69,15 +69,18 @@ import Testing
         #expect(record.activity.channelOrders == ["store": 2])
 
         let facts = try DatabaseQueue(path: path)
-        let (orders, lines, total) = try await facts.read { db in
+        let (orders, lines, total, spend) = try await facts.read { db in
             (
                 try String.fetchAll(db, sql: "SELECT customer FROM orders ORDER BY seq"),
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_lines") ?? 0,
-                try Int64.fetchOne(db, sql: "SELECT SUM(total) FROM orders WHERE kind = 'sale'") ?? 0
+                try Int64.fetchOne(db, sql: "SELECT SUM(total) FROM orders WHERE kind = 'sale'") ?? 0,
+                try Int64.fetchOne(db, sql: "SELECT json_extract(totals, '$.spend.EUR') FROM customers WHERE id = ?", arguments: [customer.rawValue])
             )
         }
         // Both sales are the surviving customer's; the scan is no order.
         #expect(orders == [customer.rawValue, customer.rawValue])
         #expect(lines == 2 && total == 3500)
+        // The totals column answers SQL, as the CRM reads it.
+        #expect(spend == 3500)
     }
 }

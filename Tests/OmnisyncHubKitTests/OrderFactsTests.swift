@@ -48,7 +48,10 @@ import Testing
                     .map { "\($0["kind"] as String) \($0["n"] as Int) \($0["total"] as Int64)" },
                 try Row.fetchAll(db, sql: "SELECT sku, SUM(quantity) AS q, SUM(amount) AS a FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.kind = 'sale' GROUP BY sku ORDER BY sku")
                     .map { "\($0["sku"] as String) \($0["q"] as Int) \($0["a"] as Int64)" },
-                try Row.fetchAll(db, sql: "SELECT customer, dimension, key, value FROM customer_totals ORDER BY customer, dimension, key")
+                try Row.fetchAll(db, sql: """
+                    SELECT c.id AS customer, d.key AS dimension, t.key, t.value
+                    FROM customers c, json_each(c.totals) d, json_each(d.value) t ORDER BY 1, 2, 3
+                    """)
                     .map { "\($0["customer"] as String == ada.rawValue ? "ada" : "other") \($0["dimension"] as String) \($0["key"] as String) \($0["value"] as Int64)" }
             )
         }

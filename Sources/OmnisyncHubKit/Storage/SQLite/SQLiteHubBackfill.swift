@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 import OmnisyncCore
 
-/// Fills the tables of migration v5 from what earlier versions stored: the
-/// JSON state and activity of each customer, and the applied entries.
+/// Fills the tables and columns of a migration from what earlier versions
+/// stored.
 enum SQLiteHubBackfill {
+    /// v5: from the JSON state and activity of each customer, and the applied entries.
     static func v5(_ db: Database) throws {
         var erased: [String] = []
         let customers = try Row.fetchCursor(db, sql: "SELECT id, state, activity, change_seq FROM customers")
@@ -52,7 +53,34 @@ enum SQLiteHubBackfill {
                 ON CONFLICT (customer, dimension, key) DO UPDATE SET value = excluded.value;
             """)
         for id in erased {
-            try CustomerRows.deleteTotals(db, id: id)
+            try db.execute(sql: "DELETE FROM customer_totals WHERE customer = ?", arguments: [id])
         }
+    }
+
+    /// Moves v5's `customer_totals` rows into the `totals` column of each
+    /// customer (``CustomerTotalsColumn``).
+    static func v6(_ db: Database) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT customer, dimension, key, value FROM customer_totals ORDER BY customer")
+        var current: (id: String, activity: CustomerActivity)?
+        func flush() throws {
+            guard let (id, activity) = current else { return }
+            try db.execute(sql: "UPDATE customers SET totals = ? WHERE id = ?", arguments: [CustomerTotalsColumn.encode(activity), id])
+        }
+        while let row = try rows.next() {
+            let id: String = row[0]
+            if current?.id != id {
+                try flush()
+                current = (id, CustomerActivity())
+            }
+            let (dimension, key, value): (String, String, Int64) = (row[1], row[2], row[3])
+            switch dimension {
+            case "spend":
+                guard let currency = Currency(rawValue: key) else { throw HubError(.storage, "customer_totals names an invalid currency '\(key)'") }
+                current?.activity.spend[currency] = value
+            case "store": current?.activity.storeOrders[try StoreID(validating: key)] = Int(value)
+            default: current?.activity.channelOrders[key] = Int(value)
+            }
+        }
+        try flush()
     }
 }

@@ -219,6 +219,13 @@ enum SQLiteHubMigrations {
                 CREATE INDEX customers_change_seq ON customers (change_seq);
                 """)
         }
+        migrator.registerMigration("v6: customer totals as a column") { db in
+            // A push rewrites each customer it touches: their totals ride in
+            // that write instead of a row each (see CustomerTotalsColumn).
+            try db.execute(sql: "ALTER TABLE customers ADD COLUMN totals TEXT")
+            try SQLiteHubBackfill.v6(db)
+            try db.execute(sql: "DROP TABLE customer_totals")
+        }
         return migrator
     }
 }

@@ -88,8 +88,6 @@ extension SQLiteHubStore {
         try db.run(sql: "UPDATE conflicts SET customer = ? WHERE customer = ?", arguments: [to, from])
         try db.run(sql: "UPDATE overdrafts SET customer = ? WHERE customer = ?", arguments: [to, from])
         try OrderRows.reassign(db, from: from, to: to)
-        // The survivor's saved activity includes the absorbed one's.
-        try CustomerRows.deleteTotals(db, id: from)
     }
 
     /// Removes an erased customer's personal data from everything the hub
