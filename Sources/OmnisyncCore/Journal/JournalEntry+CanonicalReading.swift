@@ -20,9 +20,7 @@ extension JournalEntry {
         let dataStart = try reader.skipValue()
         let dataEnd = reader.position
         try reader.requiredKey("hlc", first: &first)
-        let stamp = try reader.string()
-        // A stamp with leading zeros parses, but is not what the encoder writes.
-        guard let hlc = HLCTimestamp(stamp), hlc.description == stamp else { throw .init() }
+        let hlc = try reader.stamp()
         try reader.requiredKey("id", first: &first)
         let id = try reader.value(EntryID.self)
         try reader.requiredKey("kind", first: &first)

@@ -127,8 +127,8 @@ public struct CanonicalJSONReader {
     }
 
     /// The bytes between the quotes of a string of printable ASCII.
-    mutating func stringRange() throws(NotCanonical) -> Range<Int> {
-        try expect(UInt8(ascii: "\""))
+    mutating func stringRange(opening: UInt8 = UInt8(ascii: "\"")) throws(NotCanonical) -> Range<Int> {
+        try expect(opening)
         let start = position
         while position < bytes.count {
             let byte = bytes[position]
@@ -147,6 +147,19 @@ public struct CanonicalJSONReader {
     /// An integer as an encoder writes it: no leading zeros, no `-0`, in range.
     public mutating func int64() throws(NotCanonical) -> Int64 {
         let negative = consume(UInt8(ascii: "-"))
+        let magnitude = try natural()
+        if negative {
+            guard magnitude != 0, magnitude <= UInt64(Int64.max) + 1 else { throw NotCanonical() }
+            return magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude)
+        }
+        guard magnitude <= UInt64(Int64.max) else { throw NotCanonical() }
+        return Int64(magnitude)
+    }
+
+    /// Decimal digits without a leading zero (unless the number is 0), up
+    /// to the first byte that is not a digit: an integer's magnitude, or a
+    /// number inside a string (a clock stamp's wall time and counter).
+    mutating func natural() throws(NotCanonical) -> UInt64 {
         let start = position
         var magnitude: UInt64 = 0
         while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") {
@@ -158,12 +171,25 @@ public struct CanonicalJSONReader {
         }
         let digits = position - start
         guard digits > 0, digits == 1 || bytes[start] != UInt8(ascii: "0") else { throw NotCanonical() }
-        if negative {
-            guard magnitude != 0, magnitude <= UInt64(Int64.max) + 1 else { throw NotCanonical() }
-            return magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude)
-        }
-        guard magnitude <= UInt64(Int64.max) else { throw NotCanonical() }
-        return Int64(magnitude)
+        return magnitude
+    }
+
+    /// A clock stamp, `"WALL:COUNTER:REPLICA"`, exactly as ``HLCTimestamp``
+    /// describes itself: read in place, without splitting a string.
+    public mutating func stamp() throws(NotCanonical) -> HLCTimestamp {
+        try expect(UInt8(ascii: "\""))
+        let wall = try natural()
+        guard wall <= UInt64(InputBounds.maxWallMillis) else { throw NotCanonical() }
+        try expect(UInt8(ascii: ":"))
+        let counter = try natural()
+        guard counter <= UInt64(UInt32.max) else { throw NotCanonical() }
+        try expect(UInt8(ascii: ":"))
+        // The replica: the rest of the string (identifiers hold no quote).
+        position -= 1
+        let range = try stringRange(opening: UInt8(ascii: ":"))
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        guard let replica = ReplicaID(rawValue: text), replica.rawValue == text else { throw NotCanonical() }
+        return HLCTimestamp(wallMillis: Int64(wall), counter: UInt32(counter), replica: replica)
     }
 
     /// Consumes `null` if it is next.

@@ -87,19 +87,22 @@ enum CustomerRows {
         let id = record.state.id.rawValue
         let activity = record.activity
         if let changeSeq {
-            var upsert = try BoundStatement(db, sql: """
-                INSERT INTO customers (id, state, wire, change_seq, orders, returns, visits, first_purchase_ms, last_purchase_ms, last_seen_ms, totals)
-                VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET state = excluded.state, wire = NULL, change_seq = excluded.change_seq,
-                    orders = excluded.orders, returns = excluded.returns, visits = excluded.visits,
-                    first_purchase_ms = excluded.first_purchase_ms, last_purchase_ms = excluded.last_purchase_ms,
-                    last_seen_ms = excluded.last_seen_ms, totals = excluded.totals
-                """)
-            upsert.bind(id)
-            upsert.bind(Data(record.state.compactBytes))
-            upsert.bind(changeSeq)
-            bindCounters(&upsert, activity)
-            try upsert.execute()
+            // A row as loaded is updated; one not loaded may exist or not.
+            if try before == nil || !updateState(db, record, changeSeq: changeSeq) {
+                var upsert = try BoundStatement(db, sql: """
+                    INSERT INTO customers (id, state, wire, change_seq, orders, returns, visits, first_purchase_ms, last_purchase_ms, last_seen_ms, totals)
+                    VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET state = excluded.state, wire = NULL, change_seq = excluded.change_seq,
+                        orders = excluded.orders, returns = excluded.returns, visits = excluded.visits,
+                        first_purchase_ms = excluded.first_purchase_ms, last_purchase_ms = excluded.last_purchase_ms,
+                        last_seen_ms = excluded.last_seen_ms, totals = excluded.totals
+                    """)
+                upsert.bind(id)
+                upsert.bind(Data(record.state.compactBytes))
+                upsert.bind(changeSeq)
+                bindCounters(&upsert, activity)
+                try upsert.execute()
+            }
         } else if before.map({ $0.activity != activity }) ?? true {
             var update = try BoundStatement(db, sql: """
                 UPDATE customers SET orders = ?, returns = ?, visits = ?, first_purchase_ms = ?, last_purchase_ms = ?, last_seen_ms = ?, totals = ?
@@ -117,6 +120,23 @@ enum CustomerRows {
         for card in record.state.cards where before?.state.cards.contains(card) != true {
             try db.run(sql: "INSERT INTO cards (card, customer) VALUES (?, ?) ON CONFLICT (card) DO NOTHING", arguments: [card.rawValue, id])
         }
+    }
+
+    /// Rewrites the state and activity of a customer whose row was loaded;
+    /// false when there was no row to update. An `UPDATE` of a row known to
+    /// exist is one B-tree search, where an upsert is two.
+    private static func updateState(_ db: Database, _ record: CustomerRecord, changeSeq: Int64) throws -> Bool {
+        var update = try BoundStatement(db, sql: """
+            UPDATE customers SET state = ?, wire = NULL, change_seq = ?,
+                orders = ?, returns = ?, visits = ?, first_purchase_ms = ?, last_purchase_ms = ?, last_seen_ms = ?, totals = ?
+            WHERE id = ?
+            """)
+        update.bind(Data(record.state.compactBytes))
+        update.bind(changeSeq)
+        bindCounters(&update, record.activity)
+        update.bind(record.state.id.rawValue)
+        try update.execute()
+        return db.changesCount == 1
     }
 
     /// The activity's counters and totals, in the order of the `customers` columns.
