@@ -77,15 +77,21 @@ enum Journal {
     /// Removes the personal data of acknowledged entries about erased
     /// customers. Unacknowledged ones keep theirs until the hub has them (it
     /// redacts them too); nothing is deleted.
+    ///
+    /// `after` limits the search to entries above it: a push passes the
+    /// acknowledgement it started from, since everything at or below it was
+    /// searched when it was acknowledged, and only a new erasure (a pull)
+    /// needs the whole journal searched again. Searching the whole journal
+    /// after every batch made a long catch-up quadratic.
     @discardableResult
-    static func redactErased(_ db: Database, terminal: TerminalID, acknowledgedSeq: Int64) throws -> Int {
+    static func redactErased(_ db: Database, terminal: TerminalID, acknowledgedSeq: Int64, after: Int64 = 0) throws -> Int {
         let rows = try Row.fetchAll(
             db,
             sql: """
                 SELECT seq, body FROM journal
-                WHERE terminal = ? AND seq <= ? AND redacted = 0 AND customer IN (SELECT id FROM erased_customers)
+                WHERE terminal = ? AND seq > ? AND seq <= ? AND redacted = 0 AND customer IN (SELECT id FROM erased_customers)
                 """,
-            arguments: [terminal.rawValue, acknowledgedSeq]
+            arguments: [terminal.rawValue, after, acknowledgedSeq]
         )
         for row in rows {
             let entry = try WireCoding.decode(JournalEntry.self, from: row["body"] as Data).redactingPersonalData()
@@ -95,6 +101,12 @@ enum Journal {
             )
         }
         return rows.count
+    }
+
+    /// How many customers this terminal knows to be erased: when it grows,
+    /// acknowledged entries may have personal data to remove.
+    static func erasedCustomerCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM erased_customers")) ?? 0
     }
 
     /// The highest sequence number recorded for `terminal` (0 when none).

@@ -60,45 +60,80 @@ struct SyncEngine {
         let total = max(0, lastSeq - acknowledged)
         if total > 0 { progress(.pushed(acknowledged: 0, of: total)) }
 
-        while true {
-            // Only what existed when the round started: sales recorded during a
-            // long catch-up wait for the next round, so the hub's answer can
-            // never run ahead of `lastSeq` for an honest journal.
-            let batch = try read { db in try Journal.entries(db, terminal: terminal, after: acknowledged, through: lastSeq, limit: pushBatchSize) }
-            guard let last = batch.last else { break }
-            let body = PushRequest.body(
-                terminal: terminal, backlog: max(0, lastSeq - last.seq), encodedEntries: batch.map(\.body), hashes: batch.map(\.recordedHash)
-            )
+        // Only what existed when the round started: sales recorded during a
+        // long catch-up wait for the next round, so the hub's answer can
+        // never run ahead of `lastSeq` for an honest journal.
+        var outgoing = try prepare(terminal: terminal, after: acknowledged, through: lastSeq).get()
+        while let batch = outgoing {
+            // The next batch is read and compressed while this one is in
+            // flight, on the guess that the hub takes all of this one (it
+            // does, unless something is wrong); otherwise it is read again.
+            async let upcoming = prepare(terminal: terminal, after: batch.last, through: lastSeq)
             let answer: PushResponse
             do {
-                answer = try await transport.push(body: body)
+                answer = try await transport.push(batch.payload)
             } catch {
+                _ = await upcoming
                 throw Self.agentError(error)
             }
             if answer.acknowledgedSeq > lastSeq {
+                _ = await upcoming
                 throw AgentError(
                     .journalMismatch,
                     "the hub has acknowledged entries up to \(answer.acknowledgedSeq) for terminal \(terminal), but this journal ends at \(lastSeq): it was reset or copied; register this device as a new terminal (`omnisync-hub terminals add`) and re-run init"
                 )
             }
             if answer.acknowledgedSeq == acknowledged && answer.stored == 0 && answer.duplicates == 0 && answer.quarantined == 0 {
-                throw AgentError(.hubRejected, "the hub accepted none of entries \(batch[0].seq)...\(last.seq) and expects \(answer.expectedSeq); see the hub's log")
+                _ = await upcoming
+                throw AgentError(.hubRejected, "the hub accepted none of entries \(batch.first)...\(batch.last) and expects \(answer.expectedSeq); see the hub's log")
             }
             // The hub may expect an entry below this batch (restored from a
             // backup): acknowledgement then moves back and the next batch
             // resends from there. Nothing is deleted, so it is always possible.
+            let previous = acknowledged
             acknowledged = answer.acknowledgedSeq
             report.quarantined += answer.quarantined
+            let prepared = await upcoming
             erasures += try write { db in
                 var state = try AgentStateRow.fetch(db)
                 state.acknowledgedSeq = acknowledged
                 try state.save(db)
-                return try Journal.redactErased(db, terminal: terminal, acknowledgedSeq: acknowledged)
+                // Entries up to `previous` were searched when they were acknowledged.
+                return try Journal.redactErased(db, terminal: terminal, acknowledgedSeq: acknowledged, after: previous)
             }
             report.acknowledgedSeq = acknowledged
             report.pushed = max(0, acknowledged - firstAcknowledged)
             progress(.pushed(acknowledged: report.pushed, of: total))
             if acknowledged >= lastSeq { break }
+            outgoing = acknowledged == batch.last
+                ? try prepared.get()
+                : try prepare(terminal: terminal, after: acknowledged, through: lastSeq).get()
+        }
+    }
+
+    /// A batch read from the journal and made ready to send.
+    private struct OutgoingBatch: Sendable {
+        var first: Int64
+        var last: Int64
+        var payload: PushPayload
+    }
+
+    /// The batch after `after` up to `through`, read and made ready to send;
+    /// nil when there is none. A result, so it can run beside a push.
+    private func prepare(terminal: TerminalID, after: Int64, through lastSeq: Int64) -> Result<OutgoingBatch?, AgentError> {
+        Result { () throws(AgentError) -> OutgoingBatch? in
+            let batch = try read { db in try Journal.entries(db, terminal: terminal, after: after, through: lastSeq, limit: pushBatchSize) }
+            guard let first = batch.first, let last = batch.last else { return nil }
+            let body = PushRequest.body(
+                terminal: terminal, backlog: max(0, lastSeq - last.seq), encodedEntries: batch.map(\.body), hashes: batch.map(\.recordedHash)
+            )
+            let payload: PushPayload
+            do throws(TransportError) {
+                payload = try transport.payload(forPush: body)
+            } catch {
+                throw Self.agentError(error)
+            }
+            return OutgoingBatch(first: first.seq, last: last.seq, payload: payload)
         }
     }
 
@@ -118,6 +153,7 @@ struct SyncEngine {
                 state.hubClockOffsetMillis = page.serverTime.millis - receivedAt.millis
                 var clock = HybridLogicalClock(replica: ReplicaID(state.terminal), resumingAfter: state.clock)
                 let pending = try Journal.pendingEntries(db, terminal: state.terminal, acknowledgedSeq: state.acknowledgedSeq)
+                let erasedBefore = try Journal.erasedCustomerCount(db)
                 for profile in page.profiles {
                     if try LocalProfileStore.adopt(db, profile, pending: pending) { erased += 1 }
                     // Later local edits must order after what this terminal has now seen.
@@ -128,6 +164,8 @@ struct SyncEngine {
                 // An unreadable policy leaves the one the terminal had.
                 state.policy = page.policy ?? state.policy
                 try state.save(db)
+                // Only a newly erased customer can have acknowledged entries left to redact.
+                guard try Journal.erasedCustomerCount(db) != erasedBefore else { return erased }
                 return erased + (try Journal.redactErased(db, terminal: state.terminal, acknowledgedSeq: state.acknowledgedSeq))
             }
             cursor = page.cursor

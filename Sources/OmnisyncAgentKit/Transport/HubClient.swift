@@ -24,15 +24,18 @@ public struct HubClient: HubTransport {
 
     /// Bodies are gzip-compressed: a week of journal shrinks about sixfold,
     /// which matters on a store's uplink.
-    public func push(body: Data) async throws(TransportError) -> PushResponse {
-        let compressed: Data
+    public func payload(forPush body: Data) throws(TransportError) -> PushPayload {
         do {
             var buffer = ByteBuffer(data: body)
-            compressed = Data(buffer: try buffer.compress(with: .gzip()))
+            return PushPayload(data: Data(buffer: try buffer.compress(with: .gzip())), contentEncoding: "gzip")
         } catch {
             throw .invalidResponse("cannot compress the push body: \(error)")
         }
-        return try await send("POST", "/v1/push", body: compressed, extraHeaders: ["Content-Encoding: gzip"], as: PushResponse.self)
+    }
+
+    public func push(_ payload: PushPayload) async throws(TransportError) -> PushResponse {
+        let headers = payload.contentEncoding.map { ["Content-Encoding: \($0)"] } ?? []
+        return try await send("POST", "/v1/push", body: payload.data, extraHeaders: headers, as: PushResponse.self)
     }
 
     public func pull(cursor: String?, limit: Int) async throws(TransportError) -> PullResponse {
