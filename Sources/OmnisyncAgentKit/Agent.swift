@@ -237,7 +237,14 @@ public struct Agent: Sendable {
     }
 
     public func customer(card: CardNumber) throws(AgentError) -> ProfileState? {
-        try read { db in try LocalProfileStore.profile(db, card: card) }
+        // One statement (card, alias and profile joined) sees one consistent
+        // snapshot by itself: no read transaction to open and close around it
+        // for every card presented.
+        do {
+            return try database.unsafeRead { db in try LocalProfileStore.profile(db, card: card) }
+        } catch {
+            throw AgentError.wrapping(error, directory: directory.path)
+        }
     }
 
     /// Asks the hub for a card this terminal does not know (a customer of

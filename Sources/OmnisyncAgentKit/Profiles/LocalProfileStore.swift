@@ -30,7 +30,9 @@ enum LocalProfileStore {
     /// The profile of whoever holds `card`, through identity merges, in one
     /// indexed statement: what a till does when a card is presented.
     static func profile(_ db: Database, card: CardNumber) throws -> ProfileState? {
-        guard let row = try Row.fetchOne(
+        // A cursor's row reads the statement in place (fetchOne copies every
+        // column first), and the state is decoded straight from SQLite's buffer.
+        let rows = try Row.fetchCursor(
             db.cachedStatement(sql: """
                 SELECT p.id, p.state FROM cards c
                 LEFT JOIN customer_aliases a ON a.alias = c.customer
@@ -38,8 +40,10 @@ enum LocalProfileStore {
                 WHERE c.card = ?
                 """),
             arguments: [card.rawValue]
-        ) else { return nil }
-        return try decode(row["state"], id: try CustomerID(validating: row["id"]))
+        )
+        guard let row = try rows.next() else { return nil }
+        let id = try CustomerID(validating: row[0])
+        return try row.withUnsafeData(atIndex: 1) { data in try decode(data ?? Data(), id: id) }
     }
 
     static func resolve(_ db: Database, _ id: CustomerID) throws -> CustomerID {
