@@ -18,6 +18,10 @@ public struct HubError: Error, Equatable, Sendable, CustomStringConvertible {
         case sequenceConflict = "sequence_conflict"
         case unknownTerminal = "unknown_terminal"
         case terminalExists = "terminal_exists"
+        /// A channel integration of that name is already registered.
+        case channelExists = "channel_exists"
+        /// The channel integration's token was revoked.
+        case channelRevoked = "channel_revoked"
         case notFound = "not_found"
         /// A terminal asked more than its share (card lookups per minute).
         case tooManyRequests = "too_many_requests"

@@ -23,22 +23,32 @@ extension ProfileState {
     /// would overflow a points counter or go past ``InputBounds/maxTagsPerProfile``.
     @discardableResult
     public mutating func apply(_ entry: JournalEntry) throws(ApplyError) -> ApplyReport {
-        guard let origin = entry.event.customer else { return ApplyReport() }
+        try apply(entry.event, by: ReplicaID(entry.terminal), at: entry.hlc) { "entry seq \(entry.seq) of \(entry.terminal)" }
+    }
+
+    /// Applies an event written by `replica` at `stamp`: a terminal's entry,
+    /// or what the hub writes itself (an online order, whose points count
+    /// under its channel's replica, `@ch.NAME`). `what` names the event in
+    /// an error message.
+    @discardableResult
+    public mutating func apply(
+        _ event: JournalEvent, by replica: ReplicaID, at stamp: HLCTimestamp, _ what: () -> String
+    ) throws(ApplyError) -> ApplyReport {
+        guard let origin = event.customer else { return ApplyReport() }
         guard answers(for: origin) else {
             // The callers resolve merged ids first; this is a bug, answered as a refusal rather than a crash.
-            throw ApplyError(.wrongCustomer, "entry seq \(entry.seq) of \(entry.terminal) is about customer \(origin), not \(id)")
+            throw ApplyError(.wrongCustomer, "\(what()) is about customer \(origin), not \(id)")
         }
         var report = ApplyReport()
-        if case .profile(let change) = entry.event, change.erase {
+        if case .profile(let change) = event, change.erase {
             // Even on an erased profile: merging keeps the latest erasure, so
             // applying must too, or replicas would disagree on its stamp.
-            erase(at: entry.hlc)
+            erase(at: stamp)
             return report
         }
         guard erasure == nil else { return report }
-        let replica = ReplicaID(entry.terminal)
         // Checked before anything changes, so a refused entry leaves no trace.
-        switch entry.event {
+        switch event {
         case .sale(let sale):
             var ledger = points[origin] ?? PointsLedger()
             try ledger.record(.earn(sale.pointsEarned), at: replica)
@@ -69,8 +79,8 @@ extension ProfileState {
         case .scan:
             break
         }
-        if let card = entry.event.card { cards.insert(card) }
-        switch entry.event {
+        if let card = event.card { cards.insert(card) }
+        switch event {
         case .sale, .return, .scan:
             break
         case .profile(let change):
@@ -79,15 +89,15 @@ extension ProfileState {
             if !change.set.isEmpty {
                 for field in ProfileField.allCases {
                     guard let value = change.set[field] else { continue }
-                    report.conflicts += write(field, value, at: entry.hlc, seen: change.observed[field])
+                    report.conflicts += write(field, value, at: stamp, seen: change.observed[field])
                 }
             }
             for removal in change.removeTags { tags.remove(removal) }
-            for tag in change.addTags { tags.add(tag, dot: entry.hlc) }
+            for tag in change.addTags { tags.add(tag, dot: stamp) }
             if !change.consent.isEmpty {
                 for channel in ConsentChannel.allCases {
                     guard let write = change.consent[channel] else { continue }
-                    report.conflicts += self.write(channel, write, at: entry.hlc)
+                    report.conflicts += self.write(channel, write, at: stamp)
                 }
             }
         }

@@ -64,11 +64,11 @@ struct ReceiptBody {
     /// Prices include tax; what the total falls short of the lines' sum is the
     /// receipt's discount. A total above the lines' sum is refused: it is a
     /// mistyped amount, not a sale.
-    init<Key: CodingKey>(from container: KeyedDecodingContainer<Key>, lines linesKey: Key, total totalKey: Key, receipt receiptKey: Key) throws {
+    init<Key: CodingKey>(from container: KeyedDecodingContainer<Key>, lines linesKey: Key, total totalKey: Key, receipt receiptKey: Key?) throws {
         total = try container.decode(Money.self, forKey: totalKey)
         guard total.amount >= 0 else { throw container.invalid(totalKey, "must not be negative") }
         lines = try container.decode([SaleLine].self, forKey: linesKey).validated(against: total, in: container, linesKey: linesKey, totalKey: totalKey)
-        receipt = try container.decodeReceipt(forKey: receiptKey)
+        receipt = try receiptKey.flatMap { try container.decodeReceipt(forKey: $0) }
     }
 }
 

@@ -60,6 +60,17 @@ public struct CustomerActivity: Sendable, Hashable, Codable {
         lastSeen = max(lastSeen ?? at, at)
     }
 
+    /// Folds an order of another channel (the web shop) into the projection;
+    /// throws, changing nothing, when the customer's spend would overflow.
+    public mutating func apply(online order: OnlineOrder) throws(ApplyError) {
+        try addSpend(order.total.amount, in: order.total.currency)
+        orders += 1
+        channelOrders[order.channel, default: 0] += 1
+        firstPurchase = min(firstPurchase ?? order.at, order.at)
+        lastPurchase = max(lastPurchase ?? order.at, order.at)
+        lastSeen = max(lastSeen ?? order.at, order.at)
+    }
+
     private mutating func addSpend(_ amount: Int64, in currency: Currency) throws(ApplyError) {
         guard let sum = spend[currency, default: 0].checkedAdding(amount) else {
             throw ApplyError(.spendOverflow, "the customer's spend in \(currency) would overflow")

@@ -6,12 +6,12 @@ extension HubError: HTTPResponseError {
     /// The HTTP status each error answers with.
     public var status: HTTPResponse.Status {
         switch code {
-        case .unauthorized, .terminalRevoked: .unauthorized
+        case .unauthorized, .terminalRevoked, .channelRevoked: .unauthorized
         case .forbidden: .forbidden
         case .malformedRequest: .badRequest
         case .payloadTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
-        case .sequenceConflict, .terminalExists: .conflict
+        case .sequenceConflict, .terminalExists, .channelExists: .conflict
         case .unknownTerminal, .notFound: .notFound
         case .tooManyRequests: .tooManyRequests
         case .configuration, .storage: .internalServerError

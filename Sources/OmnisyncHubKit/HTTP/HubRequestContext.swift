@@ -8,12 +8,15 @@ public struct HubRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``TerminalAuthenticator`` for terminal routes.
     public var terminal: TerminalRecord?
+    /// Set by ``ChannelAuthenticator`` for channel routes.
+    public var salesChannel: ChannelRecord?
     /// The connection, for the client certificate of mutual TLS.
     let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         terminal = nil
+        salesChannel = nil
         channel = source.channel
     }
 

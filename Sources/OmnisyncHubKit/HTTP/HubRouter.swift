@@ -11,6 +11,7 @@ import OmnisyncCore
 /// - `GET  /v1/pull?cursor=C&limit=N`: profile changes for the terminal's store;
 /// - `POST /v1/customers/lookup` `{"card": N}`: the customer holding a card, from now on
 ///   also sent to the terminal's store;
+/// - `POST /v1/orders`: an order of another channel (channel token), applied once per order id;
 /// - `GET  /v1/admin/status`: terminals and operator counts (admin token);
 /// - `GET  /v1/admin/customers/ID[?reveal=true]`: the merged customer view.
 ///
@@ -79,6 +80,26 @@ public enum HubRouter {
                 throw HubError(.notFound, "no customer holds card \(card.masked)")
             }
             return JSONResponse(value: profile)
+        }
+
+        let channels = router.group("v1").add(middleware: ChannelAuthenticator(store: store))
+        channels.post("orders") { request, context in
+            guard let channel = context.salesChannel else { throw HubError(.unauthorized, "missing channel token") }
+            var request = request
+            let order = try await request.decodeJSON(OnlineOrder.self, context: context)
+            guard order.channel == channel.name else {
+                throw HubError(.forbidden, "this token belongs to channel \(channel.name); it cannot send orders of channel \(order.channel)")
+            }
+            guard let outcome = try await store.recordOnlineOrders([order], at: now()).first else {
+                throw HubError(.storage, "the order was not recorded; send it again")
+            }
+            context.logger.info("online order", metadata: [
+                "channel": "\(channel.name)", "status": "\(outcome.status.rawValue)", "customer": "\(outcome.customer.map(\.rawValue) ?? "-")",
+            ])
+            if let reason = outcome.reason {
+                context.logger.warning("online order quarantined", metadata: ["channel": "\(channel.name)", "reason": "\(reason)"])
+            }
+            return JSONResponse(value: outcome)
         }
 
         let admin = router.group("v1/admin").add(middleware: AdminAuthenticator(adminToken: adminToken))

@@ -8,10 +8,16 @@ public struct HubSettings: Sendable, Hashable, Codable {
     /// looks up a card it does not know when a customer of another store
     /// shows it; many more is a terminal enumerating the chain's customers.
     public var cardLookupsPerMinute: Int64
+    /// The country calling code (`33`) a phone number written nationally
+    /// (`06 12 34 56 78`) is read in when customers are matched by phone;
+    /// nil (the default) until the chain sets it, and such numbers are then
+    /// not usable for matching.
+    public var phoneCountryCode: String?
 
-    public init(clockToleranceSeconds: Int64 = 300, cardLookupsPerMinute: Int64 = 60) {
+    public init(clockToleranceSeconds: Int64 = 300, cardLookupsPerMinute: Int64 = 60, phoneCountryCode: String? = nil) {
         self.clockToleranceSeconds = clockToleranceSeconds
         self.cardLookupsPerMinute = cardLookupsPerMinute
+        self.phoneCountryCode = phoneCountryCode
     }
 
     public static let `default` = HubSettings()
@@ -29,12 +35,13 @@ public struct HubSettings: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case clockToleranceSeconds, cardLookupsPerMinute
+        case clockToleranceSeconds, cardLookupsPerMinute, phoneCountryCode
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         clockToleranceSeconds = try container.decodeIfPresent(Int64.self, forKey: .clockToleranceSeconds) ?? Self.default.clockToleranceSeconds
         cardLookupsPerMinute = try container.decodeIfPresent(Int64.self, forKey: .cardLookupsPerMinute) ?? Self.default.cardLookupsPerMinute
+        phoneCountryCode = try container.decodeIfPresent(String.self, forKey: .phoneCountryCode)
     }
 }

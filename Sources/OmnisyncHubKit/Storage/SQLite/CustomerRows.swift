@@ -112,6 +112,9 @@ enum CustomerRows {
             update.bind(id)
             try update.execute()
         }
+        if changeSeq != nil {
+            try ContactRows.update(db, record.state, before: before?.state)
+        }
         if record.state.isErased {
             try db.run(sql: "DELETE FROM cards WHERE customer = ?", arguments: [id])
         }

@@ -44,7 +44,27 @@ enum OrderRows {
         order.bind(redeemed)
         order.bind(receipt)
         try order.execute()
-        let id = db.lastInsertedRowID
+        try insertLines(db, order: db.lastInsertedRowID, lines)
+    }
+
+    /// Records an order of another channel, under its order id.
+    static func insert(_ db: Database, online order: OnlineOrder, customer: CustomerID?, pointsEarned: Int64) throws {
+        var row = try BoundStatement(db, sql: """
+            INSERT INTO orders (kind, channel, store, terminal, seq, customer, at_ms, currency, total, points_earned, points_redeemed, receipt, order_id)
+            VALUES ('sale', ?, NULL, NULL, NULL, ?, ?, ?, ?, ?, 0, NULL, ?)
+            """)
+        row.bind(order.channel)
+        row.bind(customer?.rawValue)
+        row.bind(order.at.millis)
+        row.bind(order.total.currency.rawValue)
+        row.bind(order.total.amount)
+        row.bind(pointsEarned)
+        row.bind(order.orderID)
+        try row.execute()
+        try insertLines(db, order: db.lastInsertedRowID, order.lines)
+    }
+
+    private static func insertLines(_ db: Database, order id: Int64, _ lines: [SaleLine]) throws {
         var line = try BoundStatement(db, sql: "INSERT INTO order_lines (order_id, line, sku, quantity, amount) VALUES (?, ?, ?, ?, ?)")
         for (index, item) in lines.enumerated() {
             line.bind(id)

@@ -226,6 +226,42 @@ enum SQLiteHubMigrations {
             try SQLiteHubBackfill.v6(db)
             try db.execute(sql: "DROP TABLE customer_totals")
         }
+        migrator.registerMigration("v7: other sales channels, customers by contact") { db in
+            try db.execute(sql: """
+                -- Channel integrations (the web shop): their tokens, hashed.
+                CREATE TABLE channels (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    created_at_ms INTEGER NOT NULL,
+                    revoked_at_ms INTEGER
+                );
+
+                -- A channel's own order number: what makes an order's resend a no-op.
+                ALTER TABLE orders ADD COLUMN order_id TEXT;
+                CREATE UNIQUE INDEX orders_channel_order ON orders (channel, order_id) WHERE order_id IS NOT NULL;
+
+                -- Orders whose customer identifiers are unusable, kept for an operator.
+                CREATE TABLE order_quarantine (
+                    channel TEXT NOT NULL,
+                    order_id TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    quarantined_at_ms INTEGER NOT NULL,
+                    PRIMARY KEY (channel, order_id)
+                );
+
+                -- Each customer's email and phone, normalised: how an order
+                -- from another channel finds them, and how duplicates show.
+                CREATE TABLE customer_contacts (
+                    kind TEXT NOT NULL CHECK (kind IN ('email', 'phone')),
+                    value TEXT NOT NULL,
+                    customer TEXT NOT NULL,
+                    PRIMARY KEY (kind, value, customer)
+                ) WITHOUT ROWID;
+                CREATE INDEX customer_contacts_customer ON customer_contacts (customer);
+                """)
+            try ContactRows.reindexAll(db)
+        }
         return migrator
     }
 }

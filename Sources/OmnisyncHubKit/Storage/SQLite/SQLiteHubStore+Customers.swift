@@ -88,6 +88,7 @@ extension SQLiteHubStore {
         try db.run(sql: "UPDATE conflicts SET customer = ? WHERE customer = ?", arguments: [to, from])
         try db.run(sql: "UPDATE overdrafts SET customer = ? WHERE customer = ?", arguments: [to, from])
         try OrderRows.reassign(db, from: from, to: to)
+        try ContactRows.delete(db, customer: from)
     }
 
     /// Removes an erased customer's personal data from everything the hub

@@ -37,7 +37,12 @@ extension SQLiteHubStore {
     }
 
     public func setSettings(_ settings: HubSettings) async throws(HubError) {
-        try await write { db in try Self.setSetting(db, "hub_settings", settings) }
+        try await write { db in
+            let before = try Self.setting(db, "hub_settings", default: HubSettings.default)
+            try Self.setSetting(db, "hub_settings", settings)
+            // National phone numbers read differently: match customers by the new reading.
+            if before.phoneCountryCode != settings.phoneCountryCode { try ContactRows.reindexAll(db) }
+        }
     }
 
     static func policy(_ db: Database, store: StoreID) throws -> LoyaltyPolicy {

@@ -1,0 +1,143 @@
+public import Foundation
+import GRDB
+public import OmnisyncCore
+
+/// Other sales channels: their integrations, their orders applied exactly
+/// once to the customer their identifiers find, and duplicate contacts.
+extension SQLiteHubStore {
+    public func addChannel(_ name: String, tokenHash: String, at: Date) async throws(HubError) -> ChannelRecord {
+        guard OnlineOrder.isValidChannel(name) else {
+            throw HubError(.malformedRequest, "invalid channel name '\(name.prefix(40))': letters, digits, '.', '_' or '-', at most 32 characters")
+        }
+        return try await write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM channels WHERE name = ?", arguments: [name]) == true {
+                throw HubError(.channelExists, "channel \(name) is already registered; revoke it and register the replacement under a new name")
+            }
+            try db.execute(
+                sql: "INSERT INTO channels (name, token_hash, created_at_ms) VALUES (?, ?, ?)", arguments: [name, tokenHash, at.millis]
+            )
+            return ChannelRecord(name: name, createdAt: Date(millis: at.millis)!, revokedAt: nil)
+        }
+    }
+
+    public func channel(tokenHash: String) async throws(HubError) -> ChannelRecord? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM channels WHERE token_hash = ?", arguments: [tokenHash]).map(Self.channelRecord)
+        }
+    }
+
+    public func channels() async throws(HubError) -> [ChannelRecord] {
+        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM channels ORDER BY name").map(Self.channelRecord) }
+    }
+
+    public func revokeChannel(_ name: String, at: Date) async throws(HubError) -> ChannelRecord {
+        try await write { db in
+            try db.execute(sql: "UPDATE channels SET revoked_at_ms = COALESCE(revoked_at_ms, ?) WHERE name = ?", arguments: [at.millis, name])
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM channels WHERE name = ?", arguments: [name]) else {
+                throw HubError(.notFound, "no channel \(name.prefix(40)) is registered (see `omnisync-hub channels list`)")
+            }
+            return Self.channelRecord(row)
+        }
+    }
+
+    private static func channelRecord(_ row: Row) -> ChannelRecord {
+        ChannelRecord(name: row["name"], createdAt: Date(millis: row["created_at_ms"]) ?? Date(timeIntervalSince1970: 0), revokedAt: Date(millis: row["revoked_at_ms"]))
+    }
+
+    public func recordOnlineOrders(_ orders: [OnlineOrder], at: Date) async throws(HubError) -> [OnlineOrderOutcome] {
+        try await groupWrite { db in
+            let settings = try Self.setting(db, "hub_settings", default: HubSettings.default)
+            let policy = try Self.setting(db, "loyalty_policy", default: LoyaltyPolicy.default)
+            var changeSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = 'change_seq'")) ?? 0
+            var outcomes: [OnlineOrderOutcome] = []
+            var generator = SystemRandomNumberGenerator()
+            for order in orders {
+                if let customer = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT customer FROM orders WHERE channel = ? AND order_id = ?"), arguments: [order.channel, order.orderID]
+                ) {
+                    outcomes.append(OnlineOrderOutcome(
+                        orderId: order.orderID, channel: order.channel, status: .duplicate,
+                        customer: try CustomerID(rawValue: customer).map { try Self.resolve(db, $0) }
+                    ))
+                    continue
+                }
+                let identity: OnlineOrderIngestor.Identity
+                switch OnlineOrderIngestor.identity(of: order, phoneCountryCode: settings.phoneCountryCode) {
+                case .failure(let unusable):
+                    try Self.quarantine(db, order, reason: unusable.description, at: at)
+                    outcomes.append(OnlineOrderOutcome(
+                        orderId: order.orderID, channel: order.channel, status: .quarantined, customer: nil, reason: unusable.description
+                    ))
+                    continue
+                case .success(let value):
+                    identity = value
+                }
+                try db.execute(sql: "DELETE FROM order_quarantine WHERE channel = ? AND order_id = ?", arguments: [order.channel, order.orderID])
+                guard !identity.isEmpty else {
+                    // Anonymous: a fact of the channel, no customer's.
+                    try OrderRows.insert(db, online: order, customer: nil, pointsEarned: 0)
+                    outcomes.append(OnlineOrderOutcome(orderId: order.orderID, channel: order.channel, status: .applied, customer: nil))
+                    continue
+                }
+                let found = try Self.customer(db, matching: identity)
+                let before = try found.flatMap { try Self.customer(db, id: $0) }
+                let record = before ?? CustomerRecord(id: CustomerID(rawValue: UUIDv7.make(unixMillis: at.millis, using: &generator))!)
+                let stamp = try Self.tickHubClock(db, now: at)
+                let applied: CustomerRecord
+                do throws(ApplyError) {
+                    applied = try OnlineOrderIngestor.apply(order, identity: identity, to: record, policy: policy, stamp: stamp)
+                } catch {
+                    let reason = "cannot apply: \(error.message)"
+                    try Self.quarantine(db, order, reason: reason, at: at)
+                    outcomes.append(OnlineOrderOutcome(orderId: order.orderID, channel: order.channel, status: .quarantined, customer: nil, reason: reason))
+                    continue
+                }
+                changeSeq += 1
+                try CustomerRows.save(db, applied, before: before, changeSeq: changeSeq)
+                try OrderRows.insert(db, online: order, customer: applied.state.id, pointsEarned: policy.pointsEarned(by: order.total))
+                outcomes.append(OnlineOrderOutcome(
+                    orderId: order.orderID, channel: order.channel, status: .applied, customer: applied.state.id, created: before == nil
+                ))
+            }
+            try db.execute(sql: "UPDATE settings SET value = ? WHERE key = 'change_seq'", arguments: [changeSeq])
+            return outcomes
+        }
+    }
+
+    /// The customer an order's identifiers name: the card's holder, else
+    /// the oldest customer with the email, else with the phone.
+    private static func customer(_ db: Database, matching identity: OnlineOrderIngestor.Identity) throws -> CustomerID? {
+        if let card = identity.card, let holder = try cardHolder(db, card) { return holder }
+        if let email = identity.email, let holder = try ContactRows.customers(db, kind: .email, value: email.value).first { return holder }
+        if let phone = identity.phone, let holder = try ContactRows.customers(db, kind: .phone, value: phone.value).first { return holder }
+        return nil
+    }
+
+    private static func quarantine(_ db: Database, _ order: OnlineOrder, reason: String, at: Date) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO order_quarantine (channel, order_id, reason, body, quarantined_at_ms) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (channel, order_id) DO UPDATE SET reason = excluded.reason, body = excluded.body
+                """,
+            arguments: [order.channel, order.orderID, reason, try WireCoding.encode(QuarantinedOrder(order)), at.millis]
+        )
+    }
+
+    public func duplicateContacts() async throws(HubError) -> [DuplicateContact] {
+        try await read { db in try ContactRows.duplicates(db) }
+    }
+}
+
+/// An online order as quarantined: what the channel sent, for an operator to fix and send again.
+private struct QuarantinedOrder: Encodable {
+    var orderId: String
+    var channel: String
+    var at: Date
+    var customer: OnlineOrder.Identifiers
+    var lines: [SaleLine]
+    var total: Money
+
+    init(_ order: OnlineOrder) {
+        (orderId, channel, at, customer, lines, total) = (order.orderID, order.channel, order.at, order.customer, order.lines, order.total)
+    }
+}
