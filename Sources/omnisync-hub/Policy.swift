@@ -37,6 +37,7 @@ struct Policy: AsyncParsableCommand {
                         ("redemption needs a sync within", Output.age(Double(policy.maxRedemptionStaleness))),
                         ("clock tolerance", Output.age(Double(settings.clockToleranceSeconds)) + " (chain-wide)"),
                         ("card lookups per terminal", "\(settings.cardLookupsPerMinute) a minute (chain-wide)"),
+                        ("phone country code", settings.phoneCountryCode.map { "+\($0) (chain-wide)" } ?? "none: national phone numbers are not matched"),
                     ])
                 }
             }
@@ -58,16 +59,26 @@ struct Policy: AsyncParsableCommand {
         var clockTolerance: Int64?
         @Option(name: .customLong("card-lookups-per-minute"), help: ArgumentHelp("Chain-wide: card lookups one terminal may make per minute.", valueName: "N"))
         var cardLookupsPerMinute: Int64?
+        @Option(
+            name: .customLong("phone-country-code"),
+            help: ArgumentHelp("Chain-wide: the country calling code a nationally written phone number is read in when customers are matched (e.g. 33).", valueName: "CODE")
+        )
+        var phoneCountryCode: String?
 
         func validate() throws {
             for (name, value) in [("--points-per-unit", pointsPerUnit), ("--offline-allowance", offlineAllowance), ("--max-offline-redemption", maxOfflineRedemption), ("--clock-tolerance", clockTolerance)] {
                 if let value, value < 0 { throw ValidationError("\(name) must not be negative") }
             }
-            if pointsPerUnit == nil && offlineAllowance == nil && maxOfflineRedemption == nil && clockTolerance == nil && cardLookupsPerMinute == nil {
+            if pointsPerUnit == nil && offlineAllowance == nil && maxOfflineRedemption == nil && clockTolerance == nil && cardLookupsPerMinute == nil
+                && phoneCountryCode == nil
+            {
                 throw ValidationError("nothing to change: give at least one rule")
             }
-            if store != nil && (clockTolerance != nil || cardLookupsPerMinute != nil) {
-                throw ValidationError("--clock-tolerance and --card-lookups-per-minute are chain-wide; set them without --store")
+            if store != nil && (clockTolerance != nil || cardLookupsPerMinute != nil || phoneCountryCode != nil) {
+                throw ValidationError("--clock-tolerance, --card-lookups-per-minute and --phone-country-code are chain-wide; set them without --store")
+            }
+            if let code = phoneCountryCode, !PhoneNumber.isCallingCode(code.hasPrefix("+") ? String(code.dropFirst()) : code) {
+                throw ValidationError("--phone-country-code must be a country calling code of 1 to 3 digits, such as 33 or 44")
             }
             let limits: [(String, Int64?, ClosedRange<Int64>)] = [
                 ("--points-per-unit", pointsPerUnit, LoyaltyPolicy.pointsPerCurrencyUnitRange),
@@ -93,10 +104,11 @@ struct Policy: AsyncParsableCommand {
                     policy.maxRedemptionStaleness = maxOfflineRedemption ?? policy.maxRedemptionStaleness
                     try await opened.setPolicy(policy, for: storeID)
                 }
-                if clockTolerance != nil || cardLookupsPerMinute != nil {
+                if clockTolerance != nil || cardLookupsPerMinute != nil || phoneCountryCode != nil {
                     var settings = try await opened.settings()
                     settings.clockToleranceSeconds = clockTolerance ?? settings.clockToleranceSeconds
                     settings.cardLookupsPerMinute = cardLookupsPerMinute ?? settings.cardLookupsPerMinute
+                    if let code = phoneCountryCode { settings.phoneCountryCode = code.hasPrefix("+") ? String(code.dropFirst()) : code }
                     try await opened.setSettings(settings)
                 }
                 print("rules updated for \(store.map { "store \($0)" } ?? "the chain"); terminals apply them after their next pull")
@@ -112,7 +124,7 @@ struct PolicyListing: Encodable {
     var settings: HubSettings
 
     enum CodingKeys: String, CodingKey {
-        case store, pointsPerCurrencyUnit, offlineRedemptionAllowance, maxRedemptionStaleness, clockToleranceSeconds, cardLookupsPerMinute
+        case store, pointsPerCurrencyUnit, offlineRedemptionAllowance, maxRedemptionStaleness, clockToleranceSeconds, cardLookupsPerMinute, phoneCountryCode
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -123,5 +135,6 @@ struct PolicyListing: Encodable {
         try container.encode(policy.maxRedemptionStaleness, forKey: .maxRedemptionStaleness)
         try container.encode(settings.clockToleranceSeconds, forKey: .clockToleranceSeconds)
         try container.encode(settings.cardLookupsPerMinute, forKey: .cardLookupsPerMinute)
+        try container.encode(settings.phoneCountryCode, forKey: .phoneCountryCode)
     }
 }
