@@ -8,8 +8,34 @@ struct Quarantine: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Entries stored and acknowledged but not applied: list them, and apply them after a fix.",
         discussion: "A quarantined entry never blocks its terminal and is never dropped; it waits here for an operator.",
-        subcommands: [List.self, Retry.self]
+        subcommands: [List.self, Retry.self, Orders.self]
     )
+
+    struct Orders: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Orders of other channels kept aside because an identifier is unusable, oldest first.",
+            discussion: "Have the channel send the corrected order again under the same order id (or fix the line and run `import orders` again): it is applied and leaves this list."
+        )
+
+        @OptionGroup var hub: HubOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await reportingFailures(program: "omnisync-hub") {
+                let orders = try await hub.openStore().quarantinedOrders()
+                if json {
+                    try Output.json(orders)
+                } else if orders.isEmpty {
+                    print("no quarantined orders")
+                } else {
+                    Output.table(
+                        headers: ["CHANNEL", "ORDER", "SINCE", "REASON"],
+                        rows: orders.map { [$0.channel, $0.orderId, RFC3339.format($0.quarantinedAt), $0.reason] }
+                    )
+                }
+            }
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Quarantined entries, oldest first, with the reason.")

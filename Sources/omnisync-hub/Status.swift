@@ -11,7 +11,7 @@ struct Status: AsyncParsableCommand {
     )
 
     @OptionGroup var hub: HubOptions
-    @Flag(help: "Print JSON: { terminals: [...], quarantined, conflicts, overdraftsPendingReview, erasurePurgePending }.") var json = false
+    @Flag(help: "Print JSON: { terminals: [...], quarantined, quarantinedOrders, conflicts, overdraftsPendingReview, erasurePurgePending }.") var json = false
 
     func run() async throws {
         try await reportingFailures(program: "omnisync-hub") {
@@ -40,7 +40,7 @@ struct Status: AsyncParsableCommand {
                     }
                 )
             }
-            print("quarantined entries: \(report.quarantined)   conflicts: \(report.conflicts)   overdrafts to review: \(report.overdraftsPendingReview)")
+            print("quarantined entries: \(report.quarantined)   quarantined orders: \(report.quarantinedOrders)   conflicts: \(report.conflicts)   overdrafts to review: \(report.overdraftsPendingReview)")
             if report.erasurePurgePending {
                 print("an erasure's old data may remain in the database's write-ahead log (readers blocked the checkpoint); the hub retries on its next write")
             }

@@ -46,6 +46,13 @@ import Testing
         #expect(Set(activity["channels"] as? [String] ?? []) == ["store", "web"])
         #expect((activity["ordersByChannel"] as? [String: Int])?["web"] == 3)
 
+        let kept = try await cli.hub("quarantine", "orders", "--json", "--data-dir", hub.dataDirectory)
+        let keptOrders = try #require(try kept.json() as? [[String: Any]])
+        #expect(keptOrders.map { $0["orderId"] as? String } == ["W-4"])
+        #expect((keptOrders.first?["reason"] as? String)?.contains("not an email address") == true)
+        let status = try cli.json(try await cli.hub("status", "--json", "--data-dir", hub.dataDirectory))
+        #expect(status["quarantinedOrders"] as? Int == 1)
+
         let duplicates = try await cli.hub("customers", "duplicates", "--json", "--data-dir", hub.dataDirectory)
         let listed = try duplicates.json() as? [Any]
         #expect(duplicates.status == 0 && listed?.isEmpty == true)

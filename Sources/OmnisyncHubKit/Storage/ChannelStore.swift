@@ -21,6 +21,10 @@ public protocol ChannelStore: Sendable {
     /// identifier is unusable. A resend is answered as a duplicate.
     func recordOnlineOrders(_ orders: [OnlineOrder], at: Date) async throws(HubError) -> [OnlineOrderOutcome]
 
+    /// Orders kept aside because an identifier is unusable, oldest first:
+    /// the channel sends the corrected order again under the same id.
+    func quarantinedOrders() async throws(HubError) -> [QuarantinedOrderRecord]
+
     /// Email addresses and phone numbers (normalised) that more than one
     /// customer holds: candidates for an identity merge.
     func duplicateContacts() async throws(HubError) -> [DuplicateContact]
@@ -97,5 +101,20 @@ public struct DuplicateContact: Sendable, Hashable {
         self.kind = kind
         self.value = value
         self.customers = customers
+    }
+}
+
+/// An order of another channel kept aside, and why.
+public struct QuarantinedOrderRecord: Sendable, Hashable, Encodable {
+    public var channel: String
+    public var orderId: String
+    public var reason: String
+    public var quarantinedAt: Date
+
+    public init(channel: String, orderId: String, reason: String, quarantinedAt: Date) {
+        self.channel = channel
+        self.orderId = orderId
+        self.reason = reason
+        self.quarantinedAt = quarantinedAt
     }
 }

@@ -18,6 +18,8 @@ public struct HubStatusReport: Sendable, Hashable, Encodable {
     public var terminals: [Terminal]
     /// Entries stored but not applied, waiting for an operator.
     public var quarantined: Int
+    /// Orders of other channels kept aside because an identifier is unusable.
+    public var quarantinedOrders: Int = 0
     /// Concurrent profile edits resolved by the merge rules, kept in the conflict log.
     public var conflicts: Int
     /// Offline over-redemptions waiting for head office's review.

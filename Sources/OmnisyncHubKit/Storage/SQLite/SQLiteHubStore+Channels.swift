@@ -123,6 +123,18 @@ extension SQLiteHubStore {
         )
     }
 
+    public func quarantinedOrders() async throws(HubError) -> [QuarantinedOrderRecord] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT channel, order_id, reason, quarantined_at_ms FROM order_quarantine ORDER BY quarantined_at_ms, channel, order_id")
+                .map { row in
+                    QuarantinedOrderRecord(
+                        channel: row["channel"], orderId: row["order_id"], reason: row["reason"],
+                        quarantinedAt: Date(millis: row["quarantined_at_ms"]) ?? Date(timeIntervalSince1970: 0)
+                    )
+                }
+        }
+    }
+
     public func duplicateContacts() async throws(HubError) -> [DuplicateContact] {
         try await read { db in try ContactRows.duplicates(db) }
     }

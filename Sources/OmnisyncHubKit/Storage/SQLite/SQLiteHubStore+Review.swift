@@ -21,6 +21,7 @@ extension SQLiteHubStore {
             return HubStatusReport(
                 terminals: terminals,
                 quarantined: quarantinedByTerminal.values.reduce(0, +),
+                quarantinedOrders: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_quarantine") ?? 0,
                 conflicts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflicts") ?? 0,
                 overdraftsPendingReview: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM overdrafts WHERE approved_at_ms IS NULL") ?? 0,
                 erasurePurgePending: try Self.setting(db, Self.purgePendingKey, default: false)
