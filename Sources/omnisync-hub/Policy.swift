@@ -21,6 +21,7 @@ struct Policy: AsyncParsableCommand {
             try await reportingFailures(program: "omnisync-hub") {
                 let opened = try hub.openStore()
                 let settings = try await opened.settings()
+                let crm = try await opened.crmSettings()
                 let policy: LoyaltyPolicy
                 if let store {
                     policy = try await opened.policy(for: try StoreID(validating: store))
@@ -38,6 +39,7 @@ struct Policy: AsyncParsableCommand {
                         ("clock tolerance", Output.age(Double(settings.clockToleranceSeconds)) + " (chain-wide)"),
                         ("card lookups per terminal", "\(settings.cardLookupsPerMinute) a minute (chain-wide)"),
                         ("phone country code", settings.phoneCountryCode.map { "+\($0) (chain-wide)" } ?? "none: national phone numbers are not matched"),
+                        ("VIP", "net spend \(crm.vipSpend), \(crm.vipOrders) orders\(crm.vipPoints.map { " or \($0) points" } ?? "") in \(crm.tierWindowDays) days; kept above \(Int(crm.vipKeepShare * 100))% (chain-wide)"),
                     ])
                 }
             }
@@ -64,19 +66,33 @@ struct Policy: AsyncParsableCommand {
             help: ArgumentHelp("Chain-wide: the country calling code a nationally written phone number is read in when customers are matched (e.g. 33).", valueName: "CODE")
         )
         var phoneCountryCode: String?
+        @Option(name: .customLong("vip-spend"), help: ArgumentHelp("Chain-wide: net spend in the tier window (minor units of the customer's main currency) that makes a VIP; 0: spend does not count.", valueName: "AMOUNT"))
+        var vipSpend: Int64?
+        @Option(name: .customLong("vip-orders"), help: ArgumentHelp("Chain-wide: orders in the tier window that make a VIP; 0: orders do not count.", valueName: "N"))
+        var vipOrders: Int64?
+        @Option(name: .customLong("vip-points"), help: ArgumentHelp("Chain-wide: a points balance that makes a VIP; 0: points do not count.", valueName: "N"))
+        var vipPoints: Int64?
+        @Option(name: .customLong("tier-window-days"), help: ArgumentHelp("Chain-wide: the rolling window tiers look at.", valueName: "DAYS"))
+        var tierWindowDays: Int64?
+
+        private var changesCRM: Bool { vipSpend != nil || vipOrders != nil || vipPoints != nil || tierWindowDays != nil }
 
         func validate() throws {
             for (name, value) in [("--points-per-unit", pointsPerUnit), ("--offline-allowance", offlineAllowance), ("--max-offline-redemption", maxOfflineRedemption), ("--clock-tolerance", clockTolerance)] {
                 if let value, value < 0 { throw ValidationError("\(name) must not be negative") }
             }
             if pointsPerUnit == nil && offlineAllowance == nil && maxOfflineRedemption == nil && clockTolerance == nil && cardLookupsPerMinute == nil
-                && phoneCountryCode == nil
+                && phoneCountryCode == nil && !changesCRM
             {
                 throw ValidationError("nothing to change: give at least one rule")
             }
-            if store != nil && (clockTolerance != nil || cardLookupsPerMinute != nil || phoneCountryCode != nil) {
-                throw ValidationError("--clock-tolerance, --card-lookups-per-minute and --phone-country-code are chain-wide; set them without --store")
+            if store != nil && (clockTolerance != nil || cardLookupsPerMinute != nil || phoneCountryCode != nil || changesCRM) {
+                throw ValidationError("--clock-tolerance, --card-lookups-per-minute, --phone-country-code and the tier rules are chain-wide; set them without --store")
             }
+            for (name, value) in [("--vip-spend", vipSpend), ("--vip-orders", vipOrders), ("--vip-points", vipPoints)] {
+                if let value, !(0...InputBounds.maxAmount).contains(value) { throw ValidationError("\(name) must be between 0 and \(InputBounds.maxAmount)") }
+            }
+            if let tierWindowDays, !(1...3660).contains(tierWindowDays) { throw ValidationError("--tier-window-days must be between 1 and 3660") }
             if let code = phoneCountryCode, !PhoneNumber.isCallingCode(code.hasPrefix("+") ? String(code.dropFirst()) : code) {
                 throw ValidationError("--phone-country-code must be a country calling code of 1 to 3 digits, such as 33 or 44")
             }
@@ -110,6 +126,14 @@ struct Policy: AsyncParsableCommand {
                     settings.cardLookupsPerMinute = cardLookupsPerMinute ?? settings.cardLookupsPerMinute
                     if let code = phoneCountryCode { settings.phoneCountryCode = code.hasPrefix("+") ? String(code.dropFirst()) : code }
                     try await opened.setSettings(settings)
+                }
+                if changesCRM {
+                    var crm = try await opened.crmSettings()
+                    crm.vipSpend = vipSpend ?? crm.vipSpend
+                    crm.vipOrders = vipOrders ?? crm.vipOrders
+                    if let vipPoints { crm.vipPoints = vipPoints == 0 ? nil : vipPoints }
+                    crm.tierWindowDays = tierWindowDays ?? crm.tierWindowDays
+                    try await opened.setCRMSettings(crm)
                 }
                 print("rules updated for \(store.map { "store \($0)" } ?? "the chain"); terminals apply them after their next pull")
             }

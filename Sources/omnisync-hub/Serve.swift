@@ -53,7 +53,13 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds a connection may stay open without a request in progress.", valueName: "SECONDS"))
     var idleTimeout: Double = 30
 
+    @Option(name: .customLong("recompute-interval"), help: ArgumentHelp("Seconds between scorings of every customer (`omnisync-hub recompute`); 0: never while serving.", valueName: "SECONDS"))
+    var recomputeInterval: Double = 3600
+
     func validate() throws {
+        guard recomputeInterval == 0 || (1...604_800).contains(recomputeInterval) else {
+            throw ValidationError("--recompute-interval must be 0 (never) or between 1 and 604800 seconds")
+        }
         guard (tlsCertificate == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together")
         }
@@ -108,7 +114,7 @@ struct Serve: AsyncParsableCommand {
                     maxConnections: maxConnections ?? FileLimit.raiseAndFit(ConnectionLimits().maxConnections),
                     tlsHandshakeTimeout: .milliseconds(Int64(tlsHandshakeTimeout * 1000)),
                     idleTimeout: .milliseconds(Int64(idleTimeout * 1000))
-                )),
+                ), recomputeInterval: recomputeInterval == 0 ? nil : .milliseconds(Int64(recomputeInterval * 1000))),
                 logger: logger,
                 onListening: { port in
                     // Scripts and tests wait for this line to know the hub is up.

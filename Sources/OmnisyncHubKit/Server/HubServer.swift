@@ -14,12 +14,15 @@ public struct HubServerConfiguration: Sendable {
     public var tls: TLSConfiguration?
     /// Handshake and idle timeouts and the cap on open connections.
     public var limits: ConnectionLimits
+    /// How often customers are scored (``ScoringStore/recompute(at:)``); nil: never while serving.
+    public var recomputeInterval: Duration?
 
-    public init(host: String, port: Int, tls: TLSConfiguration?, limits: ConnectionLimits = .init()) {
+    public init(host: String, port: Int, tls: TLSConfiguration?, limits: ConnectionLimits = .init(), recomputeInterval: Duration? = nil) {
         self.host = host
         self.port = port
         self.tls = tls
         self.limits = limits
+        self.recomputeInterval = recomputeInterval
     }
 }
 
@@ -74,6 +77,7 @@ public enum HubServer {
             router: router,
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "omnisync-hub"),
+            services: configuration.recomputeInterval.map { [RecomputeService(store: store, interval: $0, logger: logger)] } ?? [],
             onServerRunning: { channel in
                 await onListening(channel.localAddress?.port ?? configuration.port)
             },

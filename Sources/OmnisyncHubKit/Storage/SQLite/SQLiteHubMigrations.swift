@@ -262,6 +262,20 @@ enum SQLiteHubMigrations {
                 """)
             try ContactRows.reindexAll(db)
         }
+        migrator.registerMigration("v8: customer scores") { db in
+            // What the last recompute found (docs/crm.md): RFM quintiles, the
+            // named segment, tier and lifecycle stage, the churn-risk flag.
+            // Tier, segment and stage are also written into the profile, for the tills.
+            try db.execute(sql: """
+                ALTER TABLE customers ADD COLUMN rfm_recency INTEGER;
+                ALTER TABLE customers ADD COLUMN rfm_frequency INTEGER;
+                ALTER TABLE customers ADD COLUMN rfm_monetary INTEGER;
+                ALTER TABLE customers ADD COLUMN segment TEXT;
+                ALTER TABLE customers ADD COLUMN tier TEXT;
+                ALTER TABLE customers ADD COLUMN lifecycle TEXT;
+                ALTER TABLE customers ADD COLUMN churn_risk INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

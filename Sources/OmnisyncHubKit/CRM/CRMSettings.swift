@@ -1,0 +1,33 @@
+/// The chain's rules for tiers and lifecycle stages (`omnisync-hub crm set`),
+/// stored with its data so every command and replica agrees on them. Their
+/// exact meaning is in `docs/crm.md`.
+public struct CRMSettings: Sendable, Hashable, Codable {
+    /// The rolling window tiers look at, in days.
+    public var tierWindowDays: Int64
+    /// VIP when the window's net spend, in the customer's main currency
+    /// (minor units), reaches this...
+    public var vipSpend: Int64
+    /// ...or the window's orders reach this...
+    public var vipOrders: Int64
+    /// ...or the points balance reaches this (nil: points do not count).
+    public var vipPoints: Int64?
+    /// A VIP stays VIP while still above this share of a threshold (0.8: a
+    /// fifth below it), so customers near a threshold do not flap.
+    public var vipKeepShare: Double
+    /// The purchase rhythm assumed for a customer with one purchase, in days.
+    public var singlePurchaseGapDays: Int64
+
+    public init(
+        tierWindowDays: Int64 = 365, vipSpend: Int64 = 100_000, vipOrders: Int64 = 12, vipPoints: Int64? = nil,
+        vipKeepShare: Double = 0.8, singlePurchaseGapDays: Int64 = 90
+    ) {
+        self.tierWindowDays = tierWindowDays
+        self.vipSpend = vipSpend
+        self.vipOrders = vipOrders
+        self.vipPoints = vipPoints
+        self.vipKeepShare = vipKeepShare
+        self.singlePurchaseGapDays = singlePurchaseGapDays
+    }
+
+    public static let `default` = CRMSettings()
+}

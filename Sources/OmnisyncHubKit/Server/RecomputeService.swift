@@ -1,0 +1,33 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Runs the CRM recompute (``ScoringStore/recompute(at:)``) on a schedule
+/// while the hub serves: every `interval`, first one `interval` after start;
+/// stops between runs on graceful shutdown. A failed run is logged and the
+/// next one tries again: scores lag, nothing else is affected.
+struct RecomputeService: Service {
+    let store: any HubStore
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while true {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return
+            }
+            if Task.isCancelled || Task.isShuttingDownGracefully { return }
+            do {
+                let report = try await store.recompute(at: Date())
+                logger.info("customers scored", metadata: [
+                    "customers": "\(report.customers)", "changed": "\(report.changed)", "profilesChanged": "\(report.profilesChanged)",
+                    "seconds": "\(String(format: "%.1f", report.seconds))",
+                ])
+            } catch {
+                logger.error("scoring customers failed; next try in \(interval)", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+public import Foundation
+import GRDB
+public import OmnisyncCore
+
+/// The CRM's recompute: every customer scored from the columns the hub keeps
+/// up to date (no profile decoded unless points count toward tiers), only
+/// changed customers written, in chunks so pushes are not held up.
+extension SQLiteHubStore {
+    public func crmSettings() async throws(HubError) -> CRMSettings {
+        try await read { db in try Self.setting(db, "crm_settings", default: CRMSettings.default) }
+    }
+
+    public func setCRMSettings(_ settings: CRMSettings) async throws(HubError) {
+        try await write { db in try Self.setSetting(db, "crm_settings", settings) }
+    }
+
+    /// Customers written per transaction.
+    static let recomputeChunk = 1000
+
+    public func recompute(at now: Date) async throws(HubError) -> RecomputeReport {
+        let started = ContinuousClock.now
+        let (settings, inputs, previous) = try await read { db in try Self.scoringInputs(db, now: now) }
+        let scores = CustomerScoring.score(inputs, now: now, settings: settings)
+        let changed = inputs.compactMap { input -> (CustomerID, CustomerScoring.Score)? in
+            guard let score = scores[input.id], previous[input.id] != StoredScore(score) else { return nil }
+            return (input.id, score)
+        }
+        var profilesChanged = 0
+        var index = changed.startIndex
+        while index < changed.endIndex {
+            let chunk = Array(changed[index..<min(index + Self.recomputeChunk, changed.endIndex)])
+            profilesChanged += try await write { db in try Self.writeScores(db, chunk, previous: previous, at: now) }
+            index += chunk.count
+        }
+        let elapsed = (ContinuousClock.now - started).components
+        return RecomputeReport(
+            customers: inputs.count, activeBase: inputs.count(where: { $0.orders > 0 }), changed: changed.count,
+            profilesChanged: profilesChanged, seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        )
+    }
+
+    /// What a customer's row holds of the last recompute.
+    struct StoredScore: Hashable, Sendable {
+        var recency: Int?
+        var frequency: Int?
+        var monetary: Int?
+        var segment: String?
+        var tier: String?
+        var lifecycle: String?
+        var churnRisk: Bool
+
+        init(_ score: CustomerScoring.Score) {
+            (recency, frequency, monetary) = (score.recency, score.frequency, score.monetary)
+            (segment, tier, lifecycle, churnRisk) = (score.segment?.rawValue, score.tier.rawValue, score.lifecycle?.rawValue, score.churnRisk)
+        }
+
+        init(row: Row) {
+            (recency, frequency, monetary) = (row["rfm_recency"], row["rfm_frequency"], row["rfm_monetary"])
+            (segment, tier, lifecycle, churnRisk) = (row["segment"], row["tier"], row["lifecycle"], row["churn_risk"])
+        }
+
+        /// The fields the tills show.
+        var profileFields: [ProfileField: String?] { [.tier: tier, .segment: segment, .lifecycle: lifecycle] }
+    }
+
+    private static func scoringInputs(_ db: Database, now: Date) throws -> (CRMSettings, [CustomerScoring.Input], [CustomerID: StoredScore]) {
+        let settings = try setting(db, "crm_settings", default: CRMSettings.default)
+        var window: [String: (spend: [Currency: Int64], orders: Int64)] = [:]
+        let since = now.millis - settings.tierWindowDays * 86_400_000
+        let sums = try Row.fetchCursor(db, sql: """
+            SELECT customer, currency, SUM(CASE kind WHEN 'sale' THEN total ELSE -total END) AS net, SUM(kind = 'sale') AS sales
+            FROM orders WHERE at_ms >= ? AND customer IS NOT NULL GROUP BY customer, currency
+            """, arguments: [since])
+        while let row = try sums.next() {
+            guard let currency = Currency(rawValue: row["currency"]) else { continue }
+            window[row["customer"], default: ([:], 0)].spend[currency] = row["net"]
+            window[row["customer"], default: ([:], 0)].orders += row["sales"] as Int64
+        }
+        var inputs: [CustomerScoring.Input] = []
+        var previous: [CustomerID: StoredScore] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT id, orders, first_purchase_ms, last_purchase_ms, totals, rfm_recency, rfm_frequency, rfm_monetary,
+                segment, tier, lifecycle, churn_risk\(settings.vipPoints == nil ? "" : ", state")
+            FROM customers
+            """)
+        while let row = try rows.next() {
+            let id = try CustomerID(validating: row["id"])
+            var activity = CustomerActivity()
+            try CustomerTotalsColumn.decode(row["totals"], into: &activity)
+            let orders: Int64 = row["orders"]
+            let stored = StoredScore(row: row)
+            previous[id] = stored
+            // Points only when they count toward tiers: the one reason to decode a state.
+            var points: Int64 = 0
+            if settings.vipPoints != nil, orders > 0, let bytes = row["state"] as Data? {
+                points = (try? ProfileState(compactBytes: [UInt8](bytes)))?.pointsBalance ?? 0
+            }
+            // An erased customer's counters are cleared: no orders, no tier.
+            let inWindow = orders > 0 ? window[id.rawValue] : nil
+            inputs.append(CustomerScoring.Input(
+                id: id, orders: orders, firstPurchase: Date(millis: row["first_purchase_ms"]), lastPurchase: Date(millis: row["last_purchase_ms"]),
+                spend: activity.spend, windowSpend: inWindow?.spend ?? [:], windowOrders: inWindow?.orders ?? 0, points: points,
+                previousTier: stored.tier.flatMap(CustomerScoring.Tier.init(rawValue:)),
+                previousLifecycle: stored.lifecycle.flatMap(CustomerScoring.Lifecycle.init(rawValue:))
+            ))
+        }
+        return (settings, inputs, previous)
+    }
+
+    /// Writes changed scores; a changed tier, segment or stage also goes into
+    /// the profile (hub-stamped) under the next change sequence. Returns how
+    /// many profiles changed.
+    private static func writeScores(_ db: Database, _ chunk: [(CustomerID, CustomerScoring.Score)], previous: [CustomerID: StoredScore], at now: Date) throws -> Int {
+        var changeSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = 'change_seq'")) ?? 0
+        var profiles = 0
+        for (id, score) in chunk {
+            let stored = StoredScore(score)
+            try db.execute(
+                sql: """
+                    UPDATE customers SET rfm_recency = ?, rfm_frequency = ?, rfm_monetary = ?, segment = ?, tier = ?, lifecycle = ?, churn_risk = ?
+                    WHERE id = ?
+                    """,
+                arguments: [stored.recency, stored.frequency, stored.monetary, stored.segment, stored.tier, stored.lifecycle, stored.churnRisk, id.rawValue]
+            )
+            guard stored.profileFields != previous[id]?.profileFields else { continue }
+            // Read again in this transaction: a push may have changed it since the scores were read.
+            guard var record = try CustomerRows.load(db, id: id), !record.state.isErased else { continue }
+            let before = record
+            let fields = stored.profileFields.filter { record.state.fields[$0.key]?.value != $0.value }
+            guard !fields.isEmpty else { continue }
+            let stamp = try tickHubClock(db, now: now)
+            do throws(ApplyError) {
+                try record.state.apply(.profile(ProfileEvent(customer: id, set: fields)), by: .hub, at: stamp) { "the recompute" }
+            } catch {
+                throw HubError(.storage, "cannot write the scores of customer \(id): \(error.message)")
+            }
+            changeSeq += 1
+            try CustomerRows.save(db, record, before: before, changeSeq: changeSeq)
+            profiles += 1
+        }
+        try db.execute(sql: "UPDATE settings SET value = ? WHERE key = 'change_seq'", arguments: [changeSeq])
+        return profiles
+    }
+
+    public func segmentCounts() async throws(HubError) -> SegmentCounts {
+        try await read { db in
+            func counts(_ column: String) throws -> [String: Int] {
+                var counts: [String: Int] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT COALESCE(\(column), 'none') AS value, COUNT(*) AS n FROM customers WHERE orders > 0 OR \(column) IS NOT NULL GROUP BY 1") {
+                    counts[row["value"]] = row["n"]
+                }
+                return counts
+            }
+            return SegmentCounts(
+                segments: try counts("segment"), tiers: try counts("tier"), lifecycle: try counts("lifecycle"),
+                churnRisk: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customers WHERE churn_risk = 1") ?? 0
+            )
+        }
+    }
+}

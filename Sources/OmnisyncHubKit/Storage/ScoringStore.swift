@@ -1,0 +1,57 @@
+public import Foundation
+public import OmnisyncCore
+
+/// The CRM's periodic recompute and its counts.
+///
+/// One feature of ``HubStore``; each backend implements it in its own file.
+/// What a customer scores is decided by ``CustomerScoring``.
+public protocol ScoringStore: Sendable {
+    /// The chain's rules for tiers and lifecycle stages.
+    func crmSettings() async throws(HubError) -> CRMSettings
+    func setCRMSettings(_ settings: CRMSettings) async throws(HubError)
+
+    /// Scores every customer at `now` (RFM, segment, tier, lifecycle, churn
+    /// risk); writes only the customers whose answers changed, and puts a
+    /// changed tier, segment or stage into the profile, so the tills of the
+    /// stores that know the customer show it after their next pull.
+    func recompute(at now: Date) async throws(HubError) -> RecomputeReport
+
+    /// Customers per segment, tier and lifecycle stage, as the last recompute left them.
+    func segmentCounts() async throws(HubError) -> SegmentCounts
+}
+
+/// What a recompute did.
+public struct RecomputeReport: Sendable, Hashable, Encodable {
+    public var customers: Int
+    /// Customers with at least one purchase: the base quintiles are taken over.
+    public var activeBase: Int
+    /// Customers whose scores changed.
+    public var changed: Int
+    /// Customers whose tier, segment or stage changed: sent to the tills.
+    public var profilesChanged: Int
+    public var seconds: Double
+
+    public init(customers: Int, activeBase: Int, changed: Int, profilesChanged: Int, seconds: Double) {
+        self.customers = customers
+        self.activeBase = activeBase
+        self.changed = changed
+        self.profilesChanged = profilesChanged
+        self.seconds = seconds
+    }
+}
+
+/// Customers per segment, tier and lifecycle stage (erased customers left out;
+/// `none` for customers without one, e.g. who never bought).
+public struct SegmentCounts: Sendable, Hashable, Encodable {
+    public var segments: [String: Int]
+    public var tiers: [String: Int]
+    public var lifecycle: [String: Int]
+    public var churnRisk: Int
+
+    public init(segments: [String: Int], tiers: [String: Int], lifecycle: [String: Int], churnRisk: Int) {
+        self.segments = segments
+        self.tiers = tiers
+        self.lifecycle = lifecycle
+        self.churnRisk = churnRisk
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import OmnisyncCLISupport
+import OmnisyncCore
+import OmnisyncHubKit
+
+struct Recompute: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score every customer now: RFM quintiles, segment, tier, lifecycle stage, churn risk.",
+        discussion: """
+            Reads the counters the hub keeps as sales and orders arrive (and the tier window's orders), and writes \
+            only the customers whose answers changed; a changed tier, segment or stage reaches the tills of the \
+            stores that know the customer with their next pull. `serve --recompute-interval` runs it on a schedule. \
+            Definitions: docs/crm.md.
+            """
+    )
+
+    @OptionGroup var hub: HubOptions
+    @Flag(help: "Print { customers, activeBase, changed, profilesChanged, seconds } as JSON.") var json = false
+
+    func run() async throws {
+        try await reportingFailures(program: "omnisync-hub") {
+            Output.progress("scoring customers…")
+            let report = try await hub.openStore().recompute(at: Date())
+            Output.endProgress()
+            if json {
+                try Output.json(report)
+            } else {
+                print(String(
+                    format: "scored %d customers (%d who bought) in %.1f s: %d changed, %d profiles sent to the tills",
+                    report.customers, report.activeBase, report.seconds, report.changed, report.profilesChanged
+                ))
+            }
+        }
+    }
+}
+
+struct Segments: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Customers per segment, tier and lifecycle stage, as the last recompute left them."
+    )
+
+    @OptionGroup var hub: HubOptions
+    @Flag(help: "Print { segments, tiers, lifecycle, churnRisk } as JSON.") var json = false
+
+    func run() async throws {
+        try await reportingFailures(program: "omnisync-hub") {
+            let counts = try await hub.openStore().segmentCounts()
+            if json {
+                try Output.json(counts)
+                return
+            }
+            func rows(_ title: String, _ counts: [String: Int]) -> [[String]] {
+                counts.sorted { $0.key < $1.key }.map { [title, $0.key, String($0.value)] }
+            }
+            Output.table(
+                headers: ["BY", "VALUE", "CUSTOMERS"],
+                rows: rows("segment", counts.segments) + rows("tier", counts.tiers) + rows("lifecycle", counts.lifecycle)
+                    + [["churn risk", "flagged", String(counts.churnRisk)]]
+            )
+        }
+    }
+}
