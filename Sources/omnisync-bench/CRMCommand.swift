@@ -1,0 +1,161 @@
+import ArgumentParser
+import Foundation
+import GRDBSQLite
+import OmnisyncCLISupport
+import OmnisyncCore
+import OmnisyncHubKit
+import OmnisyncTestSupport
+
+/// The CRM at scale: online history imported into a fresh hub store, every
+/// customer scored, and one more order applied, each next to raw SQLite doing
+/// the least the same work needs.
+struct CRMCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crm",
+        abstract: "CRM at scale: order import, full recompute, one new order; each next to raw SQLite.",
+        discussion: """
+            Seeded orders (the same every run) over --customers customers, half known by email and half by card, \
+            spread over two years. Import: the hub store applying them 500 to a transaction (matching, merging, \
+            facts, totals), next to the SQLite C API inserting the same orders' JSON 500 per transaction. \
+            Recompute: scoring every customer, next to the C API reading the columns and window sums it reads. \
+            One new order: its latency, next to one raw insert in its own transaction.
+            """
+    )
+
+    @Option(help: "Scratch directory (default .build/bench-scratch/crm).") var dir = ".build/bench-scratch/crm"
+    @Option(help: "Customers.") var customers = 100_000
+    @Option(help: "Orders.") var orders = 500_000
+    @Flag(help: "A small run (2,000 customers, 10,000 orders) that only checks the benchmark works.") var quick = false
+    @Option(name: .customLong("repeat"), help: "Accepted for symmetry with the other benchmarks; runs once.") var repetitions = 1
+    @Flag(help: "Print JSON.") var json = false
+
+    struct Report: Encodable {
+        var customers: Int
+        var orders: Int
+        var importOrdersPerSecond: Double
+        var rawInsertsPerSecond: Double
+        var recomputeSeconds: Double
+        var rawReadSeconds: Double
+        var oneOrderMillisP50: Double
+        var rawOneInsertMillisP50: Double
+    }
+
+    func validate() throws {
+        guard customers >= 10, orders >= customers else { throw ValidationError("--customers must be at least 10, --orders at least --customers") }
+    }
+
+    func run() async throws {
+        try await reportingFailures(program: "omnisync-bench") {
+            let (customerCount, orderCount) = quick ? (2000, 10_000) : (customers, orders)
+            let directory = URL(fileURLWithPath: dir).standardizedFileURL.path
+            try? FileManager.default.removeItem(atPath: directory)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let now = Date(millis: 1_800_000_000_000)!
+            Output.progress("crm: generating \(orderCount) orders")
+            let history = Self.orders(count: orderCount, customers: customerCount, endingAt: now)
+            let store = try SQLiteHubStore(path: directory + "/hub.sqlite")
+
+            var started = ContinuousClock.now
+            var index = 0
+            while index < history.count {
+                let batch = Array(history[index..<min(index + 500, history.count)])
+                _ = try await store.recordOnlineOrders(batch, at: now)
+                index += batch.count
+                if index % 10_000 == 0 { Output.progress("crm: importing, \(index)/\(history.count)") }
+            }
+            let importRate = Double(history.count) / (ContinuousClock.now - started).seconds
+            Output.progress("crm: raw inserts")
+            let rows = try history.map { ($0.orderID, try WireCoding.encode(OrderLine($0))) }
+            let rawRate = try RawSQLiteInserts.run(rows, file: directory + "/raw.sqlite", perTransaction: 500)
+
+            Output.progress("crm: recompute")
+            started = ContinuousClock.now
+            _ = try await store.recompute(at: now)
+            let recompute = (ContinuousClock.now - started).seconds
+            let rawRead = try Self.rawReads(directory + "/hub.sqlite", since: now.millis - 365 * 86_400_000)
+
+            Output.progress("crm: one more order at a time")
+            var single: [Double] = []
+            for extra in 0..<200 {
+                var order = history[extra * 37 % history.count]
+                order.orderID = "NEW-\(extra)"
+                let begun = ContinuousClock.now
+                _ = try await store.recordOnlineOrders([order], at: now)
+                single.append((ContinuousClock.now - begun).seconds * 1000)
+            }
+            let rawSingle = 1000 / (try RawSQLiteInserts.run(Array(rows.prefix(200)), file: directory + "/raw-single.sqlite", perTransaction: 1))
+            Output.endProgress()
+
+            let report = Report(
+                customers: customerCount, orders: orderCount, importOrdersPerSecond: importRate, rawInsertsPerSecond: rawRate,
+                recomputeSeconds: recompute, rawReadSeconds: rawRead, oneOrderMillisP50: single.sorted()[single.count / 2],
+                rawOneInsertMillisP50: rawSingle
+            )
+            if json {
+                try Output.json(report)
+                return
+            }
+            print("crm: \(customerCount) customers, \(orderCount) online orders over two years")
+            Output.table(
+                headers: ["PATH", "OMNISYNC", "BASELINE", "RATIO"],
+                rows: [
+                    ["import, orders/s vs raw inserts of their JSON", String(format: "%.0f", importRate), String(format: "%.0f", rawRate), String(format: "%.3fx", importRate / rawRate)],
+                    ["recompute every customer vs raw reads of its inputs, s", String(format: "%.2f", recompute), String(format: "%.2f", rawRead), String(format: "%.1fx", recompute / rawRead)],
+                    ["one new order, p50 ms vs one raw insert (mean)", String(format: "%.2f", report.oneOrderMillisP50), String(format: "%.2f", rawSingle), String(format: "%.1fx", report.oneOrderMillisP50 / rawSingle)],
+                ]
+            )
+        }
+    }
+
+    /// Seeded orders: customer i is known by email when even, by card when odd.
+    static func orders(count: Int, customers: Int, endingAt now: Date) -> [OnlineOrder] {
+        var generator = SeededGenerator(seed: 7)
+        let euro = Currency(rawValue: "EUR")!
+        let span: Int64 = 730 * 86_400_000
+        return (0..<count).map { index in
+            let customer = index < customers ? index : Int.random(in: 0..<customers, using: &generator)
+            let identity: OnlineOrder.Identifiers = customer % 2 == 0 ? .init(email: "customer\(customer)@example.com") : .init(card: "CRD\(customer)")
+            let lines = (0..<Int.random(in: 1...3, using: &generator)).map { _ in
+                SaleLine(sku: "SKU-\(Int.random(in: 0..<500, using: &generator))", quantity: 1, unitPrice: Money(amount: Int64.random(in: 500...20_000, using: &generator), currency: euro))
+            }
+            let total = Money(amount: lines.reduce(0) { $0 + $1.unitPrice.amount }, currency: euro)
+            return OnlineOrder(
+                orderID: "W-\(index)", channel: "web", at: Date(millis: now.millis - Int64.random(in: 0..<span, using: &generator))!,
+                customer: identity, lines: lines, total: total
+            )
+        }
+    }
+
+    /// The least a recompute must read: every customer's counters and the
+    /// tier window's sums, stepped through by the C API. Seconds.
+    static func rawReads(_ file: String, since: Int64) throws -> Double {
+        var connection: OpaquePointer?
+        guard sqlite3_open_v2(file, &connection, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let connection else { throw BenchError("cannot open \(file)") }
+        defer { sqlite3_close_v2(connection) }
+        let started = ContinuousClock.now
+        for sql in [
+            "SELECT id, orders, first_purchase_ms, last_purchase_ms, totals FROM customers",
+            "SELECT customer, currency, SUM(total), COUNT(*) FROM orders WHERE at_ms >= \(since) AND customer IS NOT NULL GROUP BY customer, currency",
+        ] {
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(connection, sql, -1, &statement, nil) == SQLITE_OK, let statement else { throw BenchError("cannot prepare \(sql)") }
+            while sqlite3_step(statement) == SQLITE_ROW {}
+            sqlite3_finalize(statement)
+        }
+        return (ContinuousClock.now - started).seconds
+    }
+}
+
+/// An order as a line of an import file.
+private struct OrderLine: Encodable {
+    var orderId: String
+    var channel: String
+    var at: Date
+    var customer: OnlineOrder.Identifiers
+    var lines: [SaleLine]
+    var total: Money
+
+    init(_ order: OnlineOrder) {
+        (orderId, channel, at, customer, lines, total) = (order.orderID, order.channel, order.at, order.customer, order.lines, order.total)
+    }
+}
