@@ -63,13 +63,14 @@ struct Customers: AsyncParsableCommand {
         )
 
         @OptionGroup var hub: HubOptions
-        @OptionGroup var options: CustomerLookupOptions
+        @OptionGroup var options: HubCustomerLookupOptions
 
         func run() async throws {
             try await reportingFailures(program: "omnisync-hub") {
                 let store = try hub.openStore()
                 let record: CustomerRecord
-                switch try options.lookup() {
+                let countryCode = options.phone == nil ? nil : try await store.settings().phoneCountryCode
+                switch try options.lookup(phoneCountryCode: countryCode) {
                 case .card(let number):
                     guard let found = try await store.customer(card: number) else {
                         throw HubError(.notFound, "no customer with card \(number.masked) at the hub")
@@ -80,6 +81,13 @@ struct Customers: AsyncParsableCommand {
                         throw HubError(.notFound, "no customer \(customer) at the hub")
                     }
                     record = found
+                case .contact(let kind, let value):
+                    let found = try await store.customers(holding: kind, value)
+                    guard let first = found.first else { throw HubError(.notFound, "no customer with this \(kind.rawValue) at the hub") }
+                    if found.count > 1 {
+                        Output.error("omnisync-hub: \(found.count) customers share this \(kind.rawValue) (\(found.map(\.state.id.rawValue).joined(separator: ", "))); showing the oldest. See `customers duplicates`.")
+                    }
+                    record = first
                 }
                 let view = HubCustomerView(record, reveal: options.reveal)
                 if options.json {

@@ -46,6 +46,14 @@ import Testing
         #expect(Set(activity["channels"] as? [String] ?? []) == ["store", "web"])
         #expect((activity["ordersByChannel"] as? [String: Int])?["web"] == 3)
 
+        // Found by email or phone as any channel typed them.
+        let byEmail = try cli.json(try await cli.hub("customers", "show", "--email", " GRACE@example.com", "--json", "--data-dir", hub.dataDirectory))
+        #expect(byEmail["id"] as? String == customer)
+        let byPhone = try cli.json(try await cli.hub("customers", "show", "--phone", "06.11.22.33.44", "--json", "--data-dir", hub.dataDirectory))
+        #expect(byPhone["id"] as? String == customer)
+        let nobody = try await cli.hub("customers", "show", "--email", "nobody@example.com", "--data-dir", hub.dataDirectory)
+        #expect(nobody.status == 1 && nobody.stderr.contains("no customer with this email"))
+
         let kept = try await cli.hub("quarantine", "orders", "--json", "--data-dir", hub.dataDirectory)
         let keptOrders = try #require(try kept.json() as? [[String: Any]])
         #expect(keptOrders.map { $0["orderId"] as? String } == ["W-4"])

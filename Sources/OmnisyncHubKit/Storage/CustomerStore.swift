@@ -8,6 +8,9 @@ public protocol CustomerStore: Sendable {
     /// A customer by id; an id merged into another answers with that one.
     func customer(id: CustomerID) async throws(HubError) -> CustomerRecord?
     func customer(card: CardNumber) async throws(HubError) -> CustomerRecord?
+    /// The customers holding a normalised email address or phone number,
+    /// oldest first (more than one: duplicates an operator may merge).
+    func customers(holding kind: DuplicateContact.Kind, _ value: String) async throws(HubError) -> [CustomerRecord]
 
     /// Merges `absorbed` into `survivor` ("B merged into A"): one profile that
     /// is the join of both, answering for both ids and cards everywhere.

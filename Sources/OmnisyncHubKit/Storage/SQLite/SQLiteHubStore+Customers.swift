@@ -16,6 +16,12 @@ extension SQLiteHubStore {
         }
     }
 
+    public func customers(holding kind: DuplicateContact.Kind, _ value: String) async throws(HubError) -> [CustomerRecord] {
+        try await read { db in
+            try ContactRows.customers(db, kind: kind, value: value).compactMap { try Self.customer(db, id: $0) }
+        }
+    }
+
     public func mergeCustomers(survivor: CustomerID, absorbed: CustomerID, at: Date) async throws(HubError) -> CustomerRecord {
         try await write { db in
             let survivorID = try Self.resolve(db, survivor)
