@@ -7,7 +7,7 @@ import OmnisyncHubKit
 struct Customers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Look up customers in the merged omnichannel view.",
-        subcommands: [Show.self, Merge.self, Erase.self, Duplicates.self]
+        subcommands: [Show.self, List.self, Merge.self, Erase.self, Duplicates.self]
     )
 
     struct Merge: AsyncParsableCommand {

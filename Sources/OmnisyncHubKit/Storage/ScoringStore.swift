@@ -18,6 +18,26 @@ public protocol ScoringStore: Sendable {
 
     /// Customers per segment, tier and lifecycle stage, as the last recompute left them.
     func segmentCounts() async throws(HubError) -> SegmentCounts
+
+    /// A campaign's audience: the customers matching every given filter,
+    /// never an erased one, and, with `consent`, only those opted in on that
+    /// channel (an opt-out, or no answer, leaves them out).
+    func audience(_ filter: AudienceFilter) async throws(HubError) -> [CustomerRecord]
+}
+
+/// Who a campaign is for; nil matches everyone.
+public struct AudienceFilter: Sendable, Hashable {
+    public var segment: String?
+    public var tier: String?
+    public var lifecycle: String?
+    public var consent: ConsentChannel?
+
+    public init(segment: String? = nil, tier: String? = nil, lifecycle: String? = nil, consent: ConsentChannel? = nil) {
+        self.segment = segment
+        self.tier = tier
+        self.lifecycle = lifecycle
+        self.consent = consent
+    }
 }
 
 /// What a recompute did.

@@ -142,6 +142,29 @@ extension SQLiteHubStore {
         return profiles
     }
 
+    public func audience(_ filter: AudienceFilter) async throws(HubError) -> [CustomerRecord] {
+        try await read { db in
+            var conditions: [String] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            for (column, value) in [("segment", filter.segment), ("tier", filter.tier), ("lifecycle", filter.lifecycle)] {
+                guard let value else { continue }
+                conditions.append("\(column) = ?")
+                arguments.append(value)
+            }
+            let rows = try String.fetchCursor(
+                db, sql: "SELECT id FROM customers\(conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) ORDER BY id",
+                arguments: StatementArguments(arguments)
+            )
+            var members: [CustomerRecord] = []
+            while let id = try rows.next() {
+                guard let record = try CustomerRows.load(db, id: try CustomerID(validating: id)), !record.state.isErased else { continue }
+                if let channel = filter.consent, record.state.consent[channel]?.value != .optedIn { continue }
+                members.append(record)
+            }
+            return members
+        }
+    }
+
     public func segmentCounts() async throws(HubError) -> SegmentCounts {
         try await read { db in
             func counts(_ column: String) throws -> [String: Int] {
