@@ -67,7 +67,7 @@ struct CRMCommand: AsyncParsableCommand {
             }
             let importRate = Double(history.count) / (ContinuousClock.now - started).seconds
             Output.progress("crm: raw inserts")
-            let rows = try history.map { ($0.orderID, try WireCoding.encode(OrderLine($0))) }
+            let rows = try history.map { ($0.orderID, try WireCoding.encode($0)) }
             let rawRate = try RawSQLiteInserts.run(rows, file: directory + "/raw.sqlite", perTransaction: 500)
 
             Output.progress("crm: recompute")
@@ -149,19 +149,5 @@ struct CRMCommand: AsyncParsableCommand {
             sqlite3_finalize(statement)
         }
         return (ContinuousClock.now - started).seconds
-    }
-}
-
-/// An order as a line of an import file.
-private struct OrderLine: Encodable {
-    var orderId: String
-    var channel: String
-    var at: Date
-    var customer: OnlineOrder.Identifiers
-    var lines: [SaleLine]
-    var total: Money
-
-    init(_ order: OnlineOrder) {
-        (orderId, channel, at, customer, lines, total) = (order.orderID, order.channel, order.at, order.customer, order.lines, order.total)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import OmnisyncCore
 import Testing
 
@@ -63,5 +64,17 @@ import Testing
     @Test func callingCodesAreOneToThreeDigits() {
         #expect(PhoneNumber.isCallingCode("1") && PhoneNumber.isCallingCode("33") && PhoneNumber.isCallingCode("353"))
         #expect(!PhoneNumber.isCallingCode("") && !PhoneNumber.isCallingCode("0") && !PhoneNumber.isCallingCode("3534") && !PhoneNumber.isCallingCode("+33"))
+    }
+}
+
+/// An online order written out (a quarantined order, an import line) reads back the same.
+@Suite struct OnlineOrderCodingTests {
+    @Test func anOrderRoundTrips() throws {
+        let euro = Currency(rawValue: "EUR")!
+        let order = OnlineOrder(
+            orderID: "W-1", channel: "web", at: Date(millis: 1_796_000_000_123)!, customer: .init(email: "a@example.com"),
+            lines: [SaleLine(sku: "HAT", quantity: 2, unitPrice: Money(amount: 500, currency: euro))], total: Money(amount: 900, currency: euro)
+        )
+        #expect(try WireCoding.decode(OnlineOrder.self, from: try WireCoding.encode(order)) == order)
     }
 }

@@ -73,7 +73,7 @@ public struct OnlineOrder: Hashable, Sendable {
     }
 }
 
-extension OnlineOrder: Decodable {
+extension OnlineOrder: Codable {
     enum CodingKeys: String, CodingKey {
         case orderId, channel, at, customer, lines, total
     }
@@ -94,5 +94,17 @@ extension OnlineOrder: Decodable {
             customer: try container.decodeIfPresent(Identifiers.self, forKey: .customer) ?? Identifiers(),
             lines: body.lines, total: body.total
         )
+    }
+
+    /// The same document as it is sent: what the hub keeps of a quarantined
+    /// order, and what an import file holds.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(orderID, forKey: .orderId)
+        try container.encode(channel, forKey: .channel)
+        try container.encode(at, forKey: .at)
+        try container.encode(customer, forKey: .customer)
+        try container.encode(lines, forKey: .lines)
+        try container.encode(total, forKey: .total)
     }
 }

@@ -119,7 +119,7 @@ extension SQLiteHubStore {
                 INSERT INTO order_quarantine (channel, order_id, reason, body, quarantined_at_ms) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (channel, order_id) DO UPDATE SET reason = excluded.reason, body = excluded.body
                 """,
-            arguments: [order.channel, order.orderID, reason, try WireCoding.encode(QuarantinedOrder(order)), at.millis]
+            arguments: [order.channel, order.orderID, reason, try WireCoding.encode(order), at.millis]
         )
     }
 
@@ -137,19 +137,5 @@ extension SQLiteHubStore {
 
     public func duplicateContacts() async throws(HubError) -> [DuplicateContact] {
         try await read { db in try ContactRows.duplicates(db) }
-    }
-}
-
-/// An online order as quarantined: what the channel sent, for an operator to fix and send again.
-private struct QuarantinedOrder: Encodable {
-    var orderId: String
-    var channel: String
-    var at: Date
-    var customer: OnlineOrder.Identifiers
-    var lines: [SaleLine]
-    var total: Money
-
-    init(_ order: OnlineOrder) {
-        (orderId, channel, at, customer, lines, total) = (order.orderID, order.channel, order.at, order.customer, order.lines, order.total)
     }
 }
