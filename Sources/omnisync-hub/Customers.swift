@@ -89,7 +89,9 @@ struct Customers: AsyncParsableCommand {
                     }
                     record = first
                 }
-                let view = HubCustomerView(record, reveal: options.reveal)
+                let view = HubCustomerView(
+                    record, reveal: options.reveal, topProducts: try await store.topProducts(of: record.state.id, limit: 5)
+                )
                 if options.json {
                     try Output.json(view)
                 } else {
@@ -101,6 +103,11 @@ struct Customers: AsyncParsableCommand {
                         lines.append(("channels", activity.channels.sorted().joined(separator: ", ").ifEmpty("-")))
                         let spend = activity.spend.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).description }
                         lines.append(("spend", spend.joined(separator: ", ").ifEmpty("-")))
+                        let basket = activity.averageBasket.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).description }
+                        lines.append(("average basket", basket.joined(separator: ", ").ifEmpty("-")))
+                        lines.append(("preferred store", activity.preferredStore?.rawValue ?? "-"))
+                        lines.append(("preferred channel", activity.preferredChannel ?? "-"))
+                        lines.append(("top products", view.topProducts.map { "\($0.sku) ×\($0.quantity)" }.joined(separator: ", ").ifEmpty("-")))
                     }
                     Output.fields(lines)
                 }

@@ -45,6 +45,11 @@ import Testing
         #expect(activity["orders"] as? Int == 4)
         #expect(Set(activity["channels"] as? [String] ?? []) == ["store", "web"])
         #expect((activity["ordersByChannel"] as? [String: Int])?["web"] == 3)
+        // Behaviour: 5999 + 3000 + 2000 + 1000 over four orders; the web has most of them; hats bought most.
+        #expect((activity["averageBasket"] as? [[String: Any]])?.first?["amount"] as? Int == 11999 / 4)
+        #expect(activity["preferredChannel"] as? String == "web" && activity["preferredStore"] as? String == "S-1")
+        let top = try #require(view["topProducts"] as? [[String: Any]])
+        #expect(top.first?["sku"] as? String == "HAT" && top.first?["quantity"] as? Int == 3)
 
         // Found by email or phone as any channel typed them.
         let byEmail = try cli.json(try await cli.hub("customers", "show", "--email", " GRACE@example.com", "--json", "--data-dir", hub.dataDirectory))

@@ -33,6 +33,22 @@ public struct CustomerActivity: Sendable, Hashable, Codable {
 
     /// Channels the customer bought in.
     public var channels: Set<String> { Set(channelOrders.keys) }
+
+    /// Net spend per currency divided by orders (rounded down): the average basket.
+    public var averageBasket: [Currency: Int64] {
+        guard orders > 0 else { return [:] }
+        return spend.mapValues { $0 / Int64(orders) }
+    }
+
+    /// The store with the most orders (ties: the first by id); nil without one.
+    public var preferredStore: StoreID? {
+        storeOrders.filter { $0.value > 0 }.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
+    }
+
+    /// The channel with the most orders (ties: the first by name); nil without one.
+    public var preferredChannel: String? {
+        channelOrders.filter { $0.value > 0 }.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
+    }
     /// Stores the customer dealt with.
     public var stores: Set<StoreID> { Set(storeOrders.keys) }
 
@@ -93,6 +109,7 @@ public struct CustomerActivity: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case orders, returns, visits, firstPurchase, lastPurchase, lastSeen, channels, stores, spend, ordersByChannel, ordersByStore
+        case averageBasket, preferredStore, preferredChannel
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -109,6 +126,9 @@ public struct CustomerActivity: Sendable, Hashable, Codable {
         try container.encode(spend.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key) }, forKey: .spend)
         try container.encode(channelOrders, forKey: .ordersByChannel)
         try container.encode(Dictionary(uniqueKeysWithValues: storeOrders.map { ($0.key.rawValue, $0.value) }), forKey: .ordersByStore)
+        try container.encode(averageBasket.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key) }, forKey: .averageBasket)
+        try container.encode(preferredStore, forKey: .preferredStore)
+        try container.encode(preferredChannel, forKey: .preferredChannel)
     }
 
     public init(from decoder: any Decoder) throws {

@@ -6,14 +6,17 @@ public struct HubCustomerView: Sendable, Hashable, Encodable {
     public var profile: CustomerView
     /// Absent for an erased customer: no trace of their behaviour is shown.
     public var activity: CustomerActivity?
+    /// What the customer buys most, by quantity (hub only; empty for an erased customer).
+    public var topProducts: [ProductCount]
 
-    public init(_ record: CustomerRecord, reveal: Bool) {
+    public init(_ record: CustomerRecord, reveal: Bool, topProducts: [ProductCount] = []) {
         profile = CustomerView(record.state, reveal: reveal)
         activity = record.state.isErased ? nil : record.activity
+        self.topProducts = record.state.isErased ? [] : topProducts
     }
 
     enum CodingKeys: String, CodingKey {
-        case activity
+        case activity, topProducts
     }
 
     /// The profile's keys and `activity`, side by side in one object.
@@ -21,5 +24,17 @@ public struct HubCustomerView: Sendable, Hashable, Encodable {
         try profile.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(activity, forKey: .activity)
+        try container.encode(topProducts, forKey: .topProducts)
+    }
+}
+
+/// A SKU and how many of it a customer bought (net of returns).
+public struct ProductCount: Sendable, Hashable, Codable {
+    public var sku: String
+    public var quantity: Int64
+
+    public init(sku: String, quantity: Int64) {
+        self.sku = sku
+        self.quantity = quantity
     }
 }

@@ -11,6 +11,8 @@ public protocol CustomerStore: Sendable {
     /// The customers holding a normalised email address or phone number,
     /// oldest first (more than one: duplicates an operator may merge).
     func customers(holding kind: DuplicateContact.Kind, _ value: String) async throws(HubError) -> [CustomerRecord]
+    /// The SKUs a customer bought most, by quantity net of returns, in every channel.
+    func topProducts(of customer: CustomerID, limit: Int) async throws(HubError) -> [ProductCount]
 
     /// Merges `absorbed` into `survivor` ("B merged into A"): one profile that
     /// is the join of both, answering for both ids and cards everywhere.

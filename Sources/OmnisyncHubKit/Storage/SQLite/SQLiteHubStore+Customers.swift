@@ -22,6 +22,20 @@ extension SQLiteHubStore {
         }
     }
 
+    public func topProducts(of customer: CustomerID, limit: Int) async throws(HubError) -> [ProductCount] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT l.sku, SUM(CASE o.kind WHEN 'sale' THEN l.quantity ELSE -l.quantity END) AS quantity
+                    FROM orders o JOIN order_lines l ON l.order_id = o.id
+                    WHERE o.customer = ? GROUP BY l.sku HAVING quantity > 0 ORDER BY quantity DESC, l.sku LIMIT ?
+                    """,
+                arguments: [try Self.resolve(db, customer).rawValue, limit]
+            ).map { ProductCount(sku: $0["sku"], quantity: $0["quantity"]) }
+        }
+    }
+
     public func mergeCustomers(survivor: CustomerID, absorbed: CustomerID, at: Date) async throws(HubError) -> CustomerRecord {
         try await write { db in
             let survivorID = try Self.resolve(db, survivor)
