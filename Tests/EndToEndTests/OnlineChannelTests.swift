@@ -48,7 +48,7 @@ import Testing
         // Behaviour: 5999 + 3000 + 2000 + 1000 over four orders; the web has most of them; hats bought most.
         #expect((activity["averageBasket"] as? [[String: Any]])?.first?["amount"] as? Int == 11999 / 4)
         #expect(activity["preferredChannel"] as? String == "web" && activity["preferredStore"] as? String == "S-1")
-        let top = try #require(view["topProducts"] as? [[String: Any]])
+        let top = try #require(activity["topProducts"] as? [[String: Any]])
         #expect(top.first?["sku"] as? String == "HAT" && top.first?["quantity"] as? Int == 3)
 
         // Found by email or phone as any channel typed them.

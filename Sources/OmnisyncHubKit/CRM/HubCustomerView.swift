@@ -19,12 +19,25 @@ public struct HubCustomerView: Sendable, Hashable, Encodable {
         case activity, topProducts
     }
 
+    /// The activity object with `topProducts` among its keys: everything the
+    /// hub alone knows stays under `activity`, so a till's view and the hub's
+    /// differ by that key only.
+    private struct ActivityWithProducts: Encodable {
+        var activity: CustomerActivity
+        var topProducts: [ProductCount]
+
+        func encode(to encoder: any Encoder) throws {
+            try activity.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(topProducts, forKey: .topProducts)
+        }
+    }
+
     /// The profile's keys and `activity`, side by side in one object.
     public func encode(to encoder: any Encoder) throws {
         try profile.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(activity, forKey: .activity)
-        try container.encode(topProducts, forKey: .topProducts)
+        try container.encode(activity.map { ActivityWithProducts(activity: $0, topProducts: topProducts) }, forKey: .activity)
     }
 }
 
