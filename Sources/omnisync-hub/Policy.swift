@@ -40,6 +40,7 @@ struct Policy: AsyncParsableCommand {
                         ("card lookups per terminal", "\(settings.cardLookupsPerMinute) a minute (chain-wide)"),
                         ("phone country code", settings.phoneCountryCode.map { "+\($0) (chain-wide)" } ?? "none: national phone numbers are not matched"),
                         ("VIP", "net spend \(crm.vipSpend), \(crm.vipOrders) orders\(crm.vipPoints.map { " or \($0) points" } ?? "") in \(crm.tierWindowDays) days; kept above \(Int(crm.vipKeepShare * 100))% (chain-wide)"),
+                        ("large purchase", crm.largePurchase > 0 ? "\(crm.largePurchase) minor units or more (chain-wide)" : "off"),
                     ])
                 }
             }
@@ -74,8 +75,10 @@ struct Policy: AsyncParsableCommand {
         var vipPoints: Int64?
         @Option(name: .customLong("tier-window-days"), help: ArgumentHelp("Chain-wide: the rolling window tiers look at.", valueName: "DAYS"))
         var tierWindowDays: Int64?
+        @Option(name: .customLong("large-purchase"), help: ArgumentHelp("Chain-wide: a purchase of at least this many minor units raises a large-purchase event and tag; 0: none does.", valueName: "AMOUNT"))
+        var largePurchase: Int64?
 
-        private var changesCRM: Bool { vipSpend != nil || vipOrders != nil || vipPoints != nil || tierWindowDays != nil }
+        private var changesCRM: Bool { vipSpend != nil || vipOrders != nil || vipPoints != nil || tierWindowDays != nil || largePurchase != nil }
 
         func validate() throws {
             for (name, value) in [("--points-per-unit", pointsPerUnit), ("--offline-allowance", offlineAllowance), ("--max-offline-redemption", maxOfflineRedemption), ("--clock-tolerance", clockTolerance)] {
@@ -89,7 +92,7 @@ struct Policy: AsyncParsableCommand {
             if store != nil && (clockTolerance != nil || cardLookupsPerMinute != nil || phoneCountryCode != nil || changesCRM) {
                 throw ValidationError("--clock-tolerance, --card-lookups-per-minute, --phone-country-code and the tier rules are chain-wide; set them without --store")
             }
-            for (name, value) in [("--vip-spend", vipSpend), ("--vip-orders", vipOrders), ("--vip-points", vipPoints)] {
+            for (name, value) in [("--vip-spend", vipSpend), ("--vip-orders", vipOrders), ("--vip-points", vipPoints), ("--large-purchase", largePurchase)] {
                 if let value, !(0...InputBounds.maxAmount).contains(value) { throw ValidationError("\(name) must be between 0 and \(InputBounds.maxAmount)") }
             }
             if let tierWindowDays, !(1...3660).contains(tierWindowDays) { throw ValidationError("--tier-window-days must be between 1 and 3660") }
@@ -133,6 +136,7 @@ struct Policy: AsyncParsableCommand {
                     crm.vipOrders = vipOrders ?? crm.vipOrders
                     if let vipPoints { crm.vipPoints = vipPoints == 0 ? nil : vipPoints }
                     crm.tierWindowDays = tierWindowDays ?? crm.tierWindowDays
+                    crm.largePurchase = largePurchase ?? crm.largePurchase
                     try await opened.setCRMSettings(crm)
                 }
                 print("rules updated for \(store.map { "store \($0)" } ?? "the chain"); terminals apply them after their next pull")

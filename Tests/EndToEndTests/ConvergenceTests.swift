@@ -82,7 +82,8 @@ import Testing
         #expect(["Jane A", "Jane B"].contains(jane["name"] as? String ?? ""))
         #expect(jane["phone"] as? String == "+33612345678")
         #expect(jane["language"] as? String == "fr")
-        #expect(Set(jane["tags"] as? [String] ?? []) == ["running", "vip"], "a tag added concurrently with its removal must survive")
+        // (`first-purchase` is the hub's own tag for her first sale.)
+        #expect(Set(jane["tags"] as? [String] ?? []) == ["running", "vip", "first-purchase"], "a tag added concurrently with its removal must survive")
         #expect((jane["consent"] as? [String: Any])?["email"] as? String == "out", "a concurrent opt-out beats an opt-in")
         // Both stores spent 50 of the same 59 points: both recorded, the same balance everywhere.
         #expect((jane["points"] as? [String: Any])?["balance"] as? Int == 59 + 10 + 5 + 20 - 100)

@@ -49,6 +49,8 @@ import Testing
         #expect(regular["tier"] as? String == "VIP")
         #expect(regular["segment"] as? String == "champions")
         #expect(regular["lifecycle"] as? String == "active")
+        // The first purchase tagged the profile at once, and the tag reached the till too.
+        #expect((regular["tags"] as? [String])?.contains("first-purchase") == true)
         let occasional = try cli.json(try await agent.run("customers", "show", "--card", "77770002", "--json"))
         #expect(occasional["tier"] as? String == "ordinary")
         #expect(occasional["lifecycle"] as? String == "new")

@@ -80,7 +80,8 @@ import Testing
         let janeAtHub = try cli.json(try await cli.hub("customers", "show", "--card", "11112222", "--json", "--reveal", "--data-dir", hubDirectory))
         #expect(janeAtHub["name"] as? String == "Jane Doe")
         #expect((janeAtHub["points"] as? [String: Any])?["balance"] as? Int == 59)
-        #expect(janeAtHub["tags"] as? [String] == ["running"])
+        // Her tag from the till, and the hub's for her first purchase.
+        #expect(janeAtHub["tags"] as? [String] == ["first-purchase", "running"])
         let masked = try cli.json(try await cli.hub("customers", "show", "--card", "11112222", "--json", "--data-dir", hubDirectory))
         #expect(masked["name"] as? String == "J*** D***")
         #expect(masked["cards"] as? [String] == ["****2222"])

@@ -16,10 +16,13 @@ public struct CRMSettings: Sendable, Hashable, Codable {
     public var vipKeepShare: Double
     /// The purchase rhythm assumed for a customer with one purchase, in days.
     public var singlePurchaseGapDays: Int64
+    /// A purchase of at least this many minor units (any currency) raises a
+    /// large-purchase event at once (``PurchaseEvents``); 0: none does.
+    public var largePurchase: Int64
 
     public init(
         tierWindowDays: Int64 = 365, vipSpend: Int64 = 100_000, vipOrders: Int64 = 12, vipPoints: Int64? = nil,
-        vipKeepShare: Double = 0.8, singlePurchaseGapDays: Int64 = 90
+        vipKeepShare: Double = 0.8, singlePurchaseGapDays: Int64 = 90, largePurchase: Int64 = 50_000
     ) {
         self.tierWindowDays = tierWindowDays
         self.vipSpend = vipSpend
@@ -27,7 +30,25 @@ public struct CRMSettings: Sendable, Hashable, Codable {
         self.vipPoints = vipPoints
         self.vipKeepShare = vipKeepShare
         self.singlePurchaseGapDays = singlePurchaseGapDays
+        self.largePurchase = largePurchase
     }
 
     public static let `default` = CRMSettings()
+
+    enum CodingKeys: String, CodingKey {
+        case tierWindowDays, vipSpend, vipOrders, vipPoints, vipKeepShare, singlePurchaseGapDays, largePurchase
+    }
+
+    /// A rule missing from what an earlier version stored takes its default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = Self.default
+        tierWindowDays = try container.decodeIfPresent(Int64.self, forKey: .tierWindowDays) ?? defaults.tierWindowDays
+        vipSpend = try container.decodeIfPresent(Int64.self, forKey: .vipSpend) ?? defaults.vipSpend
+        vipOrders = try container.decodeIfPresent(Int64.self, forKey: .vipOrders) ?? defaults.vipOrders
+        vipPoints = try container.decodeIfPresent(Int64.self, forKey: .vipPoints)
+        vipKeepShare = try container.decodeIfPresent(Double.self, forKey: .vipKeepShare) ?? defaults.vipKeepShare
+        singlePurchaseGapDays = try container.decodeIfPresent(Int64.self, forKey: .singlePurchaseGapDays) ?? defaults.singlePurchaseGapDays
+        largePurchase = try container.decodeIfPresent(Int64.self, forKey: .largePurchase) ?? defaults.largePurchase
+    }
 }

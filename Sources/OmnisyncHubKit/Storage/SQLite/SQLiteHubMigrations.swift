@@ -276,6 +276,22 @@ enum SQLiteHubMigrations {
                 ALTER TABLE customers ADD COLUMN churn_risk INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v9: purchase events") { db in
+            // First and large purchases, raised as they are applied (PurchaseEvents).
+            try db.execute(sql: """
+                CREATE TABLE customer_events (
+                    id INTEGER PRIMARY KEY,
+                    customer TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('first_purchase', 'large_purchase')),
+                    at_ms INTEGER NOT NULL,
+                    currency TEXT NOT NULL,
+                    total INTEGER NOT NULL,
+                    raised_at_ms INTEGER NOT NULL
+                );
+                CREATE INDEX customer_events_raised ON customer_events (raised_at_ms);
+                CREATE INDEX customer_events_customer ON customer_events (customer);
+                """)
+        }
         return migrator
     }
 }

@@ -47,6 +47,7 @@ extension SQLiteHubStore {
     public func recordOnlineOrders(_ orders: [OnlineOrder], at: Date) async throws(HubError) -> [OnlineOrderOutcome] {
         try await groupWrite { db in
             let settings = try Self.setting(db, "hub_settings", default: HubSettings.default)
+            let largeAmount = try Self.setting(db, "crm_settings", default: CRMSettings.default).largePurchase
             let policy = try Self.setting(db, "loyalty_policy", default: LoyaltyPolicy.default)
             var changeSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = 'change_seq'")) ?? 0
             var outcomes: [OnlineOrderOutcome] = []
@@ -83,7 +84,7 @@ extension SQLiteHubStore {
                 let before = try found.flatMap { try Self.customer(db, id: $0) }
                 let record = before ?? CustomerRecord(id: CustomerID(rawValue: UUIDv7.make(unixMillis: at.millis, using: &generator))!)
                 let stamp = try Self.tickHubClock(db, now: at)
-                let applied: CustomerRecord
+                var applied: CustomerRecord
                 do throws(ApplyError) {
                     applied = try OnlineOrderIngestor.apply(order, identity: identity, to: record, policy: policy, stamp: stamp)
                 } catch {
@@ -92,6 +93,13 @@ extension SQLiteHubStore {
                     outcomes.append(OnlineOrderOutcome(orderId: order.orderID, channel: order.channel, status: .quarantined, customer: nil, reason: reason))
                     continue
                 }
+                let events = applied.state.isErased ? [] : PurchaseEvents.detect(
+                    [PurchaseEvents.Purchase(customer: applied.state.id, total: order.total, at: order.at)],
+                    ordersBefore: { _ in before?.activity.orders ?? 0 }, largeAmount: largeAmount
+                )
+                // A profile already at its tag limit keeps its tags; the event is recorded all the same.
+                try? PurchaseEvents.tag(&applied.state, with: Set(events.map(\.kind)), stamp: stamp)
+                try EventRows.insert(db, events, raisedAt: at)
                 changeSeq += 1
                 try CustomerRows.save(db, applied, before: before, changeSeq: changeSeq)
                 try OrderRows.insert(db, online: order, customer: applied.state.id, pointsEarned: policy.pointsEarned(by: order.total))

@@ -109,6 +109,7 @@ extension SQLiteHubStore {
         try db.run(sql: "UPDATE overdrafts SET customer = ? WHERE customer = ?", arguments: [to, from])
         try OrderRows.reassign(db, from: from, to: to)
         try ContactRows.delete(db, customer: from)
+        try EventRows.reassign(db, from: from, to: to)
     }
 
     /// Removes an erased customer's personal data from everything the hub

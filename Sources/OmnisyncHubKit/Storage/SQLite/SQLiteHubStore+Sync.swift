@@ -269,6 +269,37 @@ extension SQLiteHubStore {
         try writeEffects(output, loaded: loaded, terminal: terminal, receivedAt: receivedAt, in: db)
     }
 
+    /// Records the first and large purchases among a batch's applied sales
+    /// (``PurchaseEvents``) and tags those customers' profiles, hub-stamped,
+    /// so their stores' tills pull the tags with the sale's other effects.
+    static func raisePurchaseEvents(
+        _ db: Database, _ output: Ingestor.Output, loaded: [CustomerID: CustomerRecord],
+        customers: inout [CustomerID: CustomerRecord], changedStates: inout Set<CustomerID>, at receivedAt: Date
+    ) throws {
+        let purchases = output.stored.compactMap { stored -> PurchaseEvents.Purchase? in
+            guard stored.quarantineReason == nil, let customer = stored.customer, let entry = stored.entry, case .sale(let sale) = entry.event,
+                customers[customer]?.state.isErased == false
+            else { return nil }
+            return PurchaseEvents.Purchase(customer: customer, total: sale.total, at: entry.recordedAt)
+        }
+        guard !purchases.isEmpty else { return }
+        let largeAmount = try setting(db, "crm_settings", default: CRMSettings.default).largePurchase
+        let events = PurchaseEvents.detect(purchases, ordersBefore: { loaded[$0]?.activity.orders ?? 0 }, largeAmount: largeAmount)
+        guard !events.isEmpty else { return }
+        let stamp = try tickHubClock(db, now: receivedAt)
+        for (id, raised) in Dictionary(grouping: events, by: \.customer) {
+            guard var record = customers[id] else { continue }
+            let before = record.state
+            // A profile already at its tag limit keeps its tags; the event is recorded all the same.
+            try? PurchaseEvents.tag(&record.state, with: Set(raised.map(\.kind)), stamp: stamp)
+            if record.state != before {
+                customers[id] = record
+                changedStates.insert(id)
+            }
+        }
+        try EventRows.insert(db, events, raisedAt: receivedAt)
+    }
+
     /// The stored form of an entry: its canonical bytes as received (the
     /// hash chain vouches for them; stamps the hub clamped are translated
     /// through `clamped_stamps` when read), redacted if its customer is erased.
@@ -292,12 +323,15 @@ extension SQLiteHubStore {
             try absorb(db, alias, at: receivedAt)
         }
         let linked = try linkedCustomers(db, store: terminal.store, Set(output.customers.keys))
+        var customers = output.customers
+        var changedStates = output.changedStates
+        try raisePurchaseEvents(db, output, loaded: loaded, customers: &customers, changedStates: &changedStates, at: receivedAt)
         // Changed states take consecutive change sequences: one update of the counter per batch.
         var changeSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = 'change_seq'")) ?? 0
-        for (id, record) in output.customers.sorted(by: { $0.key < $1.key }) {
+        for (id, record) in customers.sorted(by: { $0.key < $1.key }) {
             let newlyLinked = try !linked.contains(id) && linkStore(db, store: terminal.store, customer: id)
             var seq: Int64?
-            if newlyLinked || output.changedStates.contains(id) {
+            if newlyLinked || changedStates.contains(id) {
                 changeSeq += 1
                 seq = changeSeq
             }
