@@ -66,8 +66,11 @@ import Testing
         #expect(first.first?.status == .applied && first.first?.created == true)
         #expect(again.first?.status == .duplicate && again.first?.customer == first.first?.customer)
         let customer = try #require(first.first?.customer)
+        // The same order twice in one batch (an import file that repeats a line) applies once too.
+        let twice = try await hub.store.recordOnlineOrders([order("W-10", email: "new@example.com"), order("W-10", email: "new@example.com")], at: Date())
+        #expect(twice.map(\.status) == [.applied, .duplicate] && twice.allSatisfy { $0.customer == customer })
         let record = try #require(try await hub.store.customer(id: customer))
-        #expect(record.activity.orders == 1)
+        #expect(record.activity.orders == 2)
         #expect(record.state.fields[.email]?.value == "new@example.com")
     }
 

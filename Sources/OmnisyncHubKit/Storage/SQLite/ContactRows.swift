@@ -39,7 +39,7 @@ enum ContactRows {
     private static func write(_ db: Database, _ state: ProfileState, phoneCountryCode: String?) throws {
         try delete(db, customer: state.id.rawValue)
         for (kind, value) in contacts(of: state, phoneCountryCode: phoneCountryCode) {
-            try db.execute(
+            try db.run(
                 sql: "INSERT INTO customer_contacts (kind, value, customer) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 arguments: [kind.rawValue, value, state.id.rawValue]
             )
@@ -47,7 +47,7 @@ enum ContactRows {
     }
 
     static func delete(_ db: Database, customer: String) throws {
-        try db.execute(sql: "DELETE FROM customer_contacts WHERE customer = ?", arguments: [customer])
+        try db.run(sql: "DELETE FROM customer_contacts WHERE customer = ?", arguments: [customer])
     }
 
     /// Rebuilds the whole index (a migration, or a new phone country code).

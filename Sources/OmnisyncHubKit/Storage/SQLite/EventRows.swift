@@ -6,7 +6,7 @@ import OmnisyncCore
 enum EventRows {
     static func insert(_ db: Database, _ events: [PurchaseEvents.Event], raisedAt: Date) throws {
         for event in events {
-            try db.execute(
+            try db.run(
                 sql: "INSERT INTO customer_events (customer, kind, at_ms, currency, total, raised_at_ms) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [event.customer.rawValue, event.kind.rawValue, event.at.millis, event.total.currency.rawValue, event.total.amount, raisedAt.millis]
             )

@@ -50,15 +50,18 @@ extension SQLiteHubStore {
             let largeAmount = try Self.setting(db, "crm_settings", default: CRMSettings.default).largePurchase
             let policy = try Self.setting(db, "loyalty_policy", default: LoyaltyPolicy.default)
             var changeSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = 'change_seq'")) ?? 0
+            // One clock for the batch, saved once: each order still gets its own stamp.
+            var clock = try Self.hubClock(db)
+            // What the batch names that is already in: one statement, whatever the batch's size.
+            var applied = try Self.appliedOrders(db, orders)
+            let anyQuarantined = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM order_quarantine)") ?? false
             var outcomes: [OnlineOrderOutcome] = []
             var generator = SystemRandomNumberGenerator()
             for order in orders {
-                if let customer = try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT customer FROM orders WHERE channel = ? AND order_id = ?"), arguments: [order.channel, order.orderID]
-                ) {
+                let key = OrderKey(channel: order.channel, orderID: order.orderID)
+                if let customer = applied[key] {
                     outcomes.append(OnlineOrderOutcome(
-                        orderId: order.orderID, channel: order.channel, status: .duplicate,
-                        customer: try CustomerID(rawValue: customer).map { try Self.resolve(db, $0) }
+                        orderId: order.orderID, channel: order.channel, status: .duplicate, customer: try customer.map { try Self.resolve(db, $0) }
                     ))
                     continue
                 }
@@ -73,43 +76,71 @@ extension SQLiteHubStore {
                 case .success(let value):
                     identity = value
                 }
-                try db.execute(sql: "DELETE FROM order_quarantine WHERE channel = ? AND order_id = ?", arguments: [order.channel, order.orderID])
+                if anyQuarantined {
+                    try db.execute(sql: "DELETE FROM order_quarantine WHERE channel = ? AND order_id = ?", arguments: [order.channel, order.orderID])
+                }
                 guard !identity.isEmpty else {
                     // Anonymous: a fact of the channel, no customer's.
                     try OrderRows.insert(db, online: order, customer: nil, pointsEarned: 0)
+                    applied[key] = .some(nil)
                     outcomes.append(OnlineOrderOutcome(orderId: order.orderID, channel: order.channel, status: .applied, customer: nil))
                     continue
                 }
                 let found = try Self.customer(db, matching: identity)
                 let before = try found.flatMap { try Self.customer(db, id: $0) }
                 let record = before ?? CustomerRecord(id: CustomerID(rawValue: UUIDv7.make(unixMillis: at.millis, using: &generator))!)
-                let stamp = try Self.tickHubClock(db, now: at)
-                var applied: CustomerRecord
+                let stamp = clock.tick(wallMillis: at.millis)
+                var updated: CustomerRecord
                 do throws(ApplyError) {
-                    applied = try OnlineOrderIngestor.apply(order, identity: identity, to: record, policy: policy, stamp: stamp)
+                    updated = try OnlineOrderIngestor.apply(order, identity: identity, to: record, policy: policy, stamp: stamp)
                 } catch {
                     let reason = "cannot apply: \(error.message)"
                     try Self.quarantine(db, order, reason: reason, at: at)
                     outcomes.append(OnlineOrderOutcome(orderId: order.orderID, channel: order.channel, status: .quarantined, customer: nil, reason: reason))
                     continue
                 }
-                let events = applied.state.isErased ? [] : PurchaseEvents.detect(
-                    [PurchaseEvents.Purchase(customer: applied.state.id, total: order.total, at: order.at)],
+                let events = updated.state.isErased ? [] : PurchaseEvents.detect(
+                    [PurchaseEvents.Purchase(customer: updated.state.id, total: order.total, at: order.at)],
                     ordersBefore: { _ in before?.activity.orders ?? 0 }, largeAmount: largeAmount
                 )
                 // A profile already at its tag limit keeps its tags; the event is recorded all the same.
-                try? PurchaseEvents.tag(&applied.state, with: Set(events.map(\.kind)), stamp: stamp)
+                try? PurchaseEvents.tag(&updated.state, with: Set(events.map(\.kind)), stamp: stamp)
                 try EventRows.insert(db, events, raisedAt: at)
                 changeSeq += 1
-                try CustomerRows.save(db, applied, before: before, changeSeq: changeSeq)
-                try OrderRows.insert(db, online: order, customer: applied.state.id, pointsEarned: policy.pointsEarned(by: order.total))
+                try CustomerRows.save(db, updated, before: before, changeSeq: changeSeq)
+                try OrderRows.insert(db, online: order, customer: updated.state.id, pointsEarned: policy.pointsEarned(by: order.total))
+                applied[key] = .some(updated.state.id)
                 outcomes.append(OnlineOrderOutcome(
-                    orderId: order.orderID, channel: order.channel, status: .applied, customer: applied.state.id, created: before == nil
+                    orderId: order.orderID, channel: order.channel, status: .applied, customer: updated.state.id, created: before == nil
                 ))
             }
             try db.execute(sql: "UPDATE settings SET value = ? WHERE key = 'change_seq'", arguments: [changeSeq])
+            try Self.saveHubClock(db, clock)
             return outcomes
         }
+    }
+
+    /// A channel's order id: what makes an order's resend a no-op.
+    private struct OrderKey: Hashable {
+        var channel: String
+        var orderID: String
+    }
+
+    /// The orders of `orders` already applied, with their customer (nil for
+    /// an anonymous one), in one statement.
+    private static func appliedOrders(_ db: Database, _ orders: [OnlineOrder]) throws -> [OrderKey: CustomerID?] {
+        var applied: [OrderKey: CustomerID?] = [:]
+        for (channel, group) in Dictionary(grouping: orders, by: \.channel) {
+            let ids = try WireCoding.encode(group.map(\.orderID))
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT order_id, customer FROM orders WHERE channel = ? AND order_id IN (SELECT value FROM json_each(?))"),
+                arguments: [channel, String(decoding: ids, as: UTF8.self)]
+            )
+            while let row = try rows.next() {
+                applied[OrderKey(channel: channel, orderID: row[0])] = .some((row[1] as String?).flatMap(CustomerID.init(rawValue:)))
+            }
+        }
+        return applied
     }
 
     /// The customer an order's identifiers name: the card's holder, else

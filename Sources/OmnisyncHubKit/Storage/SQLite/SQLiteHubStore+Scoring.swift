@@ -112,10 +112,12 @@ extension SQLiteHubStore {
     /// many profiles changed.
     private static func writeScores(_ db: Database, _ chunk: [(CustomerID, CustomerScoring.Score)], previous: [CustomerID: StoredScore], at now: Date) throws -> Int {
         var changeSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = 'change_seq'")) ?? 0
+        // One clock for the chunk, saved once: each profile still gets its own stamp.
+        var clock = try hubClock(db)
         var profiles = 0
         for (id, score) in chunk {
             let stored = StoredScore(score)
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE customers SET rfm_recency = ?, rfm_frequency = ?, rfm_monetary = ?, segment = ?, tier = ?, lifecycle = ?, churn_risk = ?
                     WHERE id = ?
@@ -128,7 +130,7 @@ extension SQLiteHubStore {
             let before = record
             let fields = stored.profileFields.filter { record.state.fields[$0.key]?.value != $0.value }
             guard !fields.isEmpty else { continue }
-            let stamp = try tickHubClock(db, now: now)
+            let stamp = clock.tick(wallMillis: now.millis)
             do throws(ApplyError) {
                 try record.state.apply(.profile(ProfileEvent(customer: id, set: fields)), by: .hub, at: stamp) { "the recompute" }
             } catch {
@@ -139,6 +141,7 @@ extension SQLiteHubStore {
             profiles += 1
         }
         try db.execute(sql: "UPDATE settings SET value = ? WHERE key = 'change_seq'", arguments: [changeSeq])
+        try saveHubClock(db, clock)
         return profiles
     }
 

@@ -68,14 +68,24 @@ extension SQLiteHubStore {
     /// The hub's own hybrid logical clock, persisted, for what the hub writes
     /// (an erasure on request).
     static func tickHubClock(_ db: Database, now: Date) throws -> HLCTimestamp {
-        let last = try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'hub_clock'").flatMap(HLCTimestamp.init)
-        var clock = HybridLogicalClock(replica: .hub, resumingAfter: last)
+        var clock = try hubClock(db)
         let stamp = clock.tick(wallMillis: now.millis)
+        try saveHubClock(db, clock)
+        return stamp
+    }
+
+    /// The hub's clock as last saved, for a batch that stamps many changes
+    /// (tick it in memory, then ``saveHubClock(_:_:)`` once).
+    static func hubClock(_ db: Database) throws -> HybridLogicalClock {
+        let last = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = 'hub_clock'")).flatMap(HLCTimestamp.init)
+        return HybridLogicalClock(replica: .hub, resumingAfter: last)
+    }
+
+    static func saveHubClock(_ db: Database, _ clock: HybridLogicalClock) throws {
         try db.execute(
             sql: "INSERT INTO settings (key, value) VALUES ('hub_clock', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            arguments: [stamp.description]
+            arguments: [clock.last.description]
         )
-        return stamp
     }
 }
 
