@@ -17,6 +17,9 @@ extension SQLiteHubStore {
     /// Customers written per transaction.
     static let recomputeChunk = 1000
 
+    /// The tag that carries the churn-risk flag to the tills.
+    static let churnRiskTag = Tag(rawValue: "churn-risk")!
+
     public func recompute(at now: Date) async throws(HubError) -> RecomputeReport {
         let started = ContinuousClock.now
         let (settings, inputs, previous) = try await read { db in try Self.scoringInputs(db, now: now) }
@@ -124,15 +127,21 @@ extension SQLiteHubStore {
                     """,
                 arguments: [stored.recency, stored.frequency, stored.monetary, stored.segment, stored.tier, stored.lifecycle, stored.churnRisk, id.rawValue]
             )
-            guard stored.profileFields != previous[id]?.profileFields else { continue }
+            guard stored.profileFields != previous[id]?.profileFields || stored.churnRisk != previous[id]?.churnRisk else { continue }
             // Read again in this transaction: a push may have changed it since the scores were read.
             guard var record = try CustomerRows.load(db, id: id), !record.state.isErased else { continue }
             let before = record
             let fields = stored.profileFields.filter { record.state.fields[$0.key]?.value != $0.value }
-            guard !fields.isEmpty else { continue }
+            // The churn-risk flag travels as a tag the hub adds and removes.
+            let flagged = record.state.tags.adds[Self.churnRiskTag]
+            let add = stored.churnRisk && flagged == nil ? [Self.churnRiskTag] : []
+            let remove = !stored.churnRisk ? flagged.map { [TagRemoval(tag: Self.churnRiskTag, observed: $0.sorted())] } ?? [] : []
+            guard !fields.isEmpty || !add.isEmpty || !remove.isEmpty else { continue }
             let stamp = clock.tick(wallMillis: now.millis)
             do throws(ApplyError) {
-                try record.state.apply(.profile(ProfileEvent(customer: id, set: fields)), by: .hub, at: stamp) { "the recompute" }
+                try record.state.apply(
+                    .profile(ProfileEvent(customer: id, set: fields, addTags: add, removeTags: remove)), by: .hub, at: stamp
+                ) { "the recompute" }
             } catch {
                 throw HubError(.storage, "cannot write the scores of customer \(id): \(error.message)")
             }
