@@ -89,9 +89,7 @@ struct Customers: AsyncParsableCommand {
                     }
                     record = first
                 }
-                let view = HubCustomerView(
-                    record, reveal: options.reveal, topProducts: try await store.topProducts(of: record.state.id, limit: 5)
-                )
+                let view = try await HubCustomerView.read(record, reveal: options.reveal, from: store)
                 if options.json {
                     try Output.json(view)
                 } else {
@@ -108,6 +106,7 @@ struct Customers: AsyncParsableCommand {
                         lines.append(("preferred store", activity.preferredStore?.rawValue ?? "-"))
                         lines.append(("preferred channel", activity.preferredChannel ?? "-"))
                         lines.append(("top products", view.topProducts.map { "\($0.sku) ×\($0.quantity)" }.joined(separator: ", ").ifEmpty("-")))
+                        lines.append(("top categories", view.topCategories.map { "\($0.category) ×\($0.quantity)" }.joined(separator: ", ").ifEmpty("-")))
                     }
                     Output.fields(lines)
                 }

@@ -29,7 +29,7 @@ struct Policy: AsyncParsableCommand {
                     policy = try await opened.policies().chain
                 }
                 if json {
-                    try Output.json(PolicyListing(store: store, policy: policy, settings: settings))
+                    try Output.json(PolicyListing(store: store, policy: policy, settings: settings, crm: crm))
                 } else {
                     Output.fields([
                         ("applies to", store.map { "store \($0)" } ?? "the chain (stores without their own rules)"),
@@ -41,6 +41,7 @@ struct Policy: AsyncParsableCommand {
                         ("phone country code", settings.phoneCountryCode.map { "+\($0) (chain-wide)" } ?? "none: national phone numbers are not matched"),
                         ("VIP", "net spend \(crm.vipSpend), \(crm.vipOrders) orders\(crm.vipPoints.map { " or \($0) points" } ?? "") in \(crm.tierWindowDays) days; kept above \(Int(crm.vipKeepShare * 100))% (chain-wide)"),
                         ("large purchase", crm.largePurchase > 0 ? "\(crm.largePurchase) minor units or more (chain-wide)" : "off"),
+                        ("interests", crm.interestMaxTags > 0 ? "up to \(crm.interestMaxTags) categories with \(crm.interestMinItems)+ items and \(Int((crm.interestShare * 100).rounded()))%+ of a customer's items (chain-wide)" : "off"),
                     ])
                 }
             }
@@ -77,8 +78,17 @@ struct Policy: AsyncParsableCommand {
         var tierWindowDays: Int64?
         @Option(name: .customLong("large-purchase"), help: ArgumentHelp("Chain-wide: a purchase of at least this many minor units raises a large-purchase event and tag; 0: none does.", valueName: "AMOUNT"))
         var largePurchase: Int64?
+        @Option(name: .customLong("interest-share"), help: ArgumentHelp("Chain-wide: the share of a customer's catalogued items (0-1) a category needs to be an interest.", valueName: "SHARE"))
+        var interestShare: Double?
+        @Option(name: .customLong("interest-min-items"), help: ArgumentHelp("Chain-wide: the items of a category a customer must have bought for it to be an interest.", valueName: "N"))
+        var interestMinItems: Int64?
+        @Option(name: .customLong("interest-max-tags"), help: ArgumentHelp("Chain-wide: the interests kept per customer; 0: no interest tags.", valueName: "N"))
+        var interestMaxTags: Int?
 
-        private var changesCRM: Bool { vipSpend != nil || vipOrders != nil || vipPoints != nil || tierWindowDays != nil || largePurchase != nil }
+        private var changesCRM: Bool {
+            vipSpend != nil || vipOrders != nil || vipPoints != nil || tierWindowDays != nil || largePurchase != nil
+                || interestShare != nil || interestMinItems != nil || interestMaxTags != nil
+        }
 
         func validate() throws {
             for (name, value) in [("--points-per-unit", pointsPerUnit), ("--offline-allowance", offlineAllowance), ("--max-offline-redemption", maxOfflineRedemption), ("--clock-tolerance", clockTolerance)] {
@@ -96,6 +106,9 @@ struct Policy: AsyncParsableCommand {
                 if let value, !(0...InputBounds.maxAmount).contains(value) { throw ValidationError("\(name) must be between 0 and \(InputBounds.maxAmount)") }
             }
             if let tierWindowDays, !(1...3660).contains(tierWindowDays) { throw ValidationError("--tier-window-days must be between 1 and 3660") }
+            if let interestShare, !(interestShare > 0 && interestShare <= 1) { throw ValidationError("--interest-share must be more than 0 and at most 1") }
+            if let interestMinItems, !(1...1_000_000).contains(interestMinItems) { throw ValidationError("--interest-min-items must be between 1 and 1000000") }
+            if let interestMaxTags, !(0...10).contains(interestMaxTags) { throw ValidationError("--interest-max-tags must be between 0 and 10") }
             if let code = phoneCountryCode, !PhoneNumber.isCallingCode(code.hasPrefix("+") ? String(code.dropFirst()) : code) {
                 throw ValidationError("--phone-country-code must be a country calling code of 1 to 3 digits, such as 33 or 44")
             }
@@ -137,6 +150,9 @@ struct Policy: AsyncParsableCommand {
                     if let vipPoints { crm.vipPoints = vipPoints == 0 ? nil : vipPoints }
                     crm.tierWindowDays = tierWindowDays ?? crm.tierWindowDays
                     crm.largePurchase = largePurchase ?? crm.largePurchase
+                    crm.interestShare = interestShare ?? crm.interestShare
+                    crm.interestMinItems = interestMinItems ?? crm.interestMinItems
+                    crm.interestMaxTags = interestMaxTags ?? crm.interestMaxTags
                     try await opened.setCRMSettings(crm)
                 }
                 print("rules updated for \(store.map { "store \($0)" } ?? "the chain"); terminals apply them after their next pull")
@@ -150,9 +166,12 @@ struct PolicyListing: Encodable {
     var store: String?
     var policy: LoyaltyPolicy
     var settings: HubSettings
+    /// The chain's CRM rules (tiers, large purchase, interests), under `crm`.
+    var crm: CRMSettings
 
     enum CodingKeys: String, CodingKey {
         case store, pointsPerCurrencyUnit, offlineRedemptionAllowance, maxRedemptionStaleness, clockToleranceSeconds, cardLookupsPerMinute, phoneCountryCode
+        case crm
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -164,5 +183,6 @@ struct PolicyListing: Encodable {
         try container.encode(settings.clockToleranceSeconds, forKey: .clockToleranceSeconds)
         try container.encode(settings.cardLookupsPerMinute, forKey: .cardLookupsPerMinute)
         try container.encode(settings.phoneCountryCode, forKey: .phoneCountryCode)
+        try container.encode(crm, forKey: .crm)
     }
 }

@@ -6,7 +6,7 @@ import OmnisyncHubKit
 
 struct Recompute: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Score every customer now: RFM quintiles, segment, tier, lifecycle stage, churn risk.",
+        abstract: "Score every customer now: RFM quintiles, segment, tier, lifecycle stage, churn risk, interests.",
         discussion: """
             Reads the counters the hub keeps as sales and orders arrive (and the tier window's orders), and writes \
             only the customers whose answers changed; a changed tier, segment or stage reaches the tills of the \
@@ -16,7 +16,7 @@ struct Recompute: AsyncParsableCommand {
     )
 
     @OptionGroup var hub: HubOptions
-    @Flag(help: "Print { customers, activeBase, changed, profilesChanged, seconds } as JSON.") var json = false
+    @Flag(help: "Print { customers, activeBase, changed, profilesChanged, interestsRead, seconds } as JSON.") var json = false
 
     func run() async throws {
         try await reportingFailures(program: "omnisync-hub") {
@@ -27,8 +27,8 @@ struct Recompute: AsyncParsableCommand {
                 try Output.json(report)
             } else {
                 print(String(
-                    format: "scored %d customers (%d who bought) in %.1f s: %d changed, %d profiles sent to the tills",
-                    report.customers, report.activeBase, report.seconds, report.changed, report.profilesChanged
+                    format: "scored %d customers (%d who bought) in %.1f s: %d changed, %d profiles sent to the tills, interests read for %d",
+                    report.customers, report.activeBase, report.seconds, report.changed, report.profilesChanged, report.interestsRead
                 ))
             }
         }

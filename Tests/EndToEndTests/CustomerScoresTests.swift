@@ -4,7 +4,8 @@ import Testing
 
 /// The CRM view reaches the till: web history imported at the hub and store
 /// sales synced, `omnisync-hub recompute` scores the customers, and the
-/// agent's local view shows the tier and segment the hub computed, offline.
+/// agent's local view shows the tier, segment and interests the hub
+/// computed, offline.
 @Suite struct CustomerScoresTests {
     @Test func theTillShowsTheTierAndSegmentTheHubComputed() async throws {
         let scratch = try TemporaryDirectory("e2e-scores")
@@ -34,6 +35,17 @@ import Testing
         #expect(try await cli.hub("import", "orders", file, "--data-dir", hub.dataDirectory).status == 0)
         #expect(try await cli.hub("policy", "set", "--vip-spend", "100000", "--data-dir", hub.dataDirectory).status == 0)
 
+        // The catalogue says what the SKUs are; a file with a bad line changes nothing.
+        let badCatalogue = scratch.appending("bad.csv")
+        try Data("sku,category,name\nSHOE,Footwear,Trail shoe\nCOAT,,Rain coat\n".utf8).write(to: URL(fileURLWithPath: badCatalogue))
+        let refused = try await cli.hub("products", "import", badCatalogue, "--data-dir", hub.dataDirectory)
+        #expect(refused.status == 1 && refused.stderr.contains("line 3"))
+        #expect(try await cli.hub("products", "list", "--data-dir", hub.dataDirectory).stdout.contains("the catalogue is empty"))
+        let catalogue = scratch.appending("catalogue.csv")
+        try Data("sku,category,name\nSHOE,Footwear,Trail shoe\nSOCK,Footwear,\"Socks, wool\"\nCOAT,Outerwear,Rain coat\n".utf8)
+            .write(to: URL(fileURLWithPath: catalogue))
+        #expect(try await cli.hub("products", "import", catalogue, "--data-dir", hub.dataDirectory).status == 0)
+
         let report = try cli.json(try await cli.hub("recompute", "--json", "--data-dir", hub.dataDirectory))
         #expect(report["activeBase"] as? Int == 2 && report["profilesChanged"] as? Int == 2)
         // Nothing changed since: a second run writes nothing.
@@ -49,11 +61,14 @@ import Testing
         #expect(regular["tier"] as? String == "VIP")
         #expect(regular["segment"] as? String == "champions")
         #expect(regular["lifecycle"] as? String == "active")
-        // The first purchase tagged the profile at once, and the tag reached the till too.
-        #expect((regular["tags"] as? [String])?.contains("first-purchase") == true)
+        // The first purchase tagged the profile at once, and the tag reached the till too; so did
+        // the interests: 6 of their 8 items are outerwear, 2 footwear (a quarter, the default share).
+        #expect(Set(regular["tags"] as? [String] ?? []).isSuperset(of: ["first-purchase", "interest-outerwear", "interest-footwear"]))
         let occasional = try cli.json(try await agent.run("customers", "show", "--card", "77770002", "--json"))
         #expect(occasional["tier"] as? String == "ordinary")
         #expect(occasional["lifecycle"] as? String == "new")
+        // One pair of socks is not an interest (two items are needed).
+        #expect((occasional["tags"] as? [String])?.contains { $0.hasPrefix("interest-") } == false)
     }
 }
 

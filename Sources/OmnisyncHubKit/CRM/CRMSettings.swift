@@ -1,4 +1,4 @@
-/// The chain's rules for tiers and lifecycle stages (`omnisync-hub crm set`),
+/// The chain's rules for tiers, lifecycle stages and interests (`omnisync-hub policy set`),
 /// stored with its data so every command and replica agrees on them. Their
 /// exact meaning is in `docs/crm.md`.
 public struct CRMSettings: Sendable, Hashable, Codable {
@@ -19,10 +19,18 @@ public struct CRMSettings: Sendable, Hashable, Codable {
     /// A purchase of at least this many minor units (any currency) raises a
     /// large-purchase event at once (``PurchaseEvents``); 0: none does.
     public var largePurchase: Int64
+    /// A category is an interest when its items are at least this share of
+    /// the catalogued items the customer bought... (``InterestTags``)
+    public var interestShare: Double
+    /// ...and at least this many items...
+    public var interestMinItems: Int64
+    /// ...keeping at most this many interests per customer (0: no interest tags).
+    public var interestMaxTags: Int
 
     public init(
         tierWindowDays: Int64 = 365, vipSpend: Int64 = 100_000, vipOrders: Int64 = 12, vipPoints: Int64? = nil,
-        vipKeepShare: Double = 0.8, singlePurchaseGapDays: Int64 = 90, largePurchase: Int64 = 50_000
+        vipKeepShare: Double = 0.8, singlePurchaseGapDays: Int64 = 90, largePurchase: Int64 = 50_000,
+        interestShare: Double = 0.25, interestMinItems: Int64 = 2, interestMaxTags: Int = 3
     ) {
         self.tierWindowDays = tierWindowDays
         self.vipSpend = vipSpend
@@ -31,12 +39,22 @@ public struct CRMSettings: Sendable, Hashable, Codable {
         self.vipKeepShare = vipKeepShare
         self.singlePurchaseGapDays = singlePurchaseGapDays
         self.largePurchase = largePurchase
+        self.interestShare = interestShare
+        self.interestMinItems = interestMinItems
+        self.interestMaxTags = interestMaxTags
+    }
+
+    /// Whether `other` reads interests differently: every customer's
+    /// interests are then worked out again.
+    func interestRuleDiffers(from other: CRMSettings) -> Bool {
+        (interestShare, interestMinItems, interestMaxTags) != (other.interestShare, other.interestMinItems, other.interestMaxTags)
     }
 
     public static let `default` = CRMSettings()
 
     enum CodingKeys: String, CodingKey {
         case tierWindowDays, vipSpend, vipOrders, vipPoints, vipKeepShare, singlePurchaseGapDays, largePurchase
+        case interestShare, interestMinItems, interestMaxTags
     }
 
     /// A rule missing from what an earlier version stored takes its default.
@@ -50,5 +68,8 @@ public struct CRMSettings: Sendable, Hashable, Codable {
         vipKeepShare = try container.decodeIfPresent(Double.self, forKey: .vipKeepShare) ?? defaults.vipKeepShare
         singlePurchaseGapDays = try container.decodeIfPresent(Int64.self, forKey: .singlePurchaseGapDays) ?? defaults.singlePurchaseGapDays
         largePurchase = try container.decodeIfPresent(Int64.self, forKey: .largePurchase) ?? defaults.largePurchase
+        interestShare = try container.decodeIfPresent(Double.self, forKey: .interestShare) ?? defaults.interestShare
+        interestMinItems = try container.decodeIfPresent(Int64.self, forKey: .interestMinItems) ?? defaults.interestMinItems
+        interestMaxTags = try container.decodeIfPresent(Int.self, forKey: .interestMaxTags) ?? defaults.interestMaxTags
     }
 }

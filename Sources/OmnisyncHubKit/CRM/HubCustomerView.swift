@@ -8,28 +8,44 @@ public struct HubCustomerView: Sendable, Hashable, Encodable {
     public var activity: CustomerActivity?
     /// What the customer buys most, by quantity (hub only; empty for an erased customer).
     public var topProducts: [ProductCount]
+    /// The catalogue's categories they buy most, by quantity (hub only; empty for an erased customer).
+    public var topCategories: [CategoryCount]
 
-    public init(_ record: CustomerRecord, reveal: Bool, topProducts: [ProductCount] = []) {
+    public init(_ record: CustomerRecord, reveal: Bool, topProducts: [ProductCount] = [], topCategories: [CategoryCount] = []) {
         profile = CustomerView(record.state, reveal: reveal)
         activity = record.state.isErased ? nil : record.activity
         self.topProducts = record.state.isErased ? [] : topProducts
+        self.topCategories = record.state.isErased ? [] : topCategories
+    }
+
+    /// The view of `record` with its top five products and categories, as
+    /// `customers show` and the admin endpoint print it.
+    public static func read(_ record: CustomerRecord, reveal: Bool, from store: some CustomerStore & CatalogStore) async throws(HubError) -> HubCustomerView {
+        guard !record.state.isErased else { return HubCustomerView(record, reveal: reveal) }
+        return HubCustomerView(
+            record, reveal: reveal,
+            topProducts: try await store.topProducts(of: record.state.id, limit: 5),
+            topCategories: try await store.topCategories(of: record.state.id, limit: 5)
+        )
     }
 
     enum CodingKeys: String, CodingKey {
-        case activity, topProducts
+        case activity, topProducts, topCategories
     }
 
-    /// The activity object with `topProducts` among its keys: everything the
-    /// hub alone knows stays under `activity`, so a till's view and the hub's
-    /// differ by that key only.
+    /// The activity object with `topProducts` and `topCategories` among its
+    /// keys: everything the hub alone knows stays under `activity`, so a
+    /// till's view and the hub's differ by that key only.
     private struct ActivityWithProducts: Encodable {
         var activity: CustomerActivity
         var topProducts: [ProductCount]
+        var topCategories: [CategoryCount]
 
         func encode(to encoder: any Encoder) throws {
             try activity.encode(to: encoder)
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(topProducts, forKey: .topProducts)
+            try container.encode(topCategories, forKey: .topCategories)
         }
     }
 
@@ -37,7 +53,9 @@ public struct HubCustomerView: Sendable, Hashable, Encodable {
     public func encode(to encoder: any Encoder) throws {
         try profile.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(activity.map { ActivityWithProducts(activity: $0, topProducts: topProducts) }, forKey: .activity)
+        try container.encode(
+            activity.map { ActivityWithProducts(activity: $0, topProducts: topProducts, topCategories: topCategories) }, forKey: .activity
+        )
     }
 }
 

@@ -115,7 +115,7 @@ public enum HubRouter {
                 throw HubError(.notFound, "no customer \(id) at the hub")
             }
             let reveal = request.uri.queryParameters["reveal"] == "true"
-            return JSONResponse(value: HubCustomerView(record, reveal: reveal, topProducts: try await store.topProducts(of: record.state.id, limit: 5)))
+            return JSONResponse(value: try await HubCustomerView.read(record, reveal: reveal, from: store))
         }
         return router
     }

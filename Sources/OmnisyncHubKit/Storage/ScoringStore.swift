@@ -47,15 +47,19 @@ public struct RecomputeReport: Sendable, Hashable, Encodable {
     public var activeBase: Int
     /// Customers whose scores changed.
     public var changed: Int
-    /// Customers whose tier, segment or stage changed: sent to the tills.
+    /// Customers whose tier, segment, stage, churn flag or interests changed: sent to the tills.
     public var profilesChanged: Int
+    /// Customers whose interests were worked out again: those who bought
+    /// since the last recompute, or whose purchases changed meaning.
+    public var interestsRead: Int
     public var seconds: Double
 
-    public init(customers: Int, activeBase: Int, changed: Int, profilesChanged: Int, seconds: Double) {
+    public init(customers: Int, activeBase: Int, changed: Int, profilesChanged: Int, interestsRead: Int, seconds: Double) {
         self.customers = customers
         self.activeBase = activeBase
         self.changed = changed
         self.profilesChanged = profilesChanged
+        self.interestsRead = interestsRead
         self.seconds = seconds
     }
 }

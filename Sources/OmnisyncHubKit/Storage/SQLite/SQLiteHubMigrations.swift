@@ -292,6 +292,21 @@ enum SQLiteHubMigrations {
                 CREATE INDEX customer_events_customer ON customer_events (customer);
                 """)
         }
+        migrator.registerMigration("v10: product catalogue, interests") { db in
+            // What each SKU is (ProductFile); customers' interests as the last
+            // recompute found them (InterestTags), NULL until worked out.
+            try db.execute(sql: """
+                CREATE TABLE products (
+                    sku TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    updated_at_ms INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX products_category ON products (category);
+
+                ALTER TABLE customers ADD COLUMN interests TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -11,22 +11,28 @@ extension SQLiteHubStore {
     }
 
     public func setCRMSettings(_ settings: CRMSettings) async throws(HubError) {
-        try await write { db in try Self.setSetting(db, "crm_settings", settings) }
+        try await write { db in
+            let before = try Self.setting(db, "crm_settings", default: CRMSettings.default)
+            try Self.setSetting(db, "crm_settings", settings)
+            // Interests read by another rule: every customer's are worked out again.
+            if settings.interestRuleDiffers(from: before) {
+                try db.execute(sql: "UPDATE customers SET interests = NULL WHERE interests IS NOT NULL")
+            }
+        }
     }
 
     /// Customers written per transaction.
     static let recomputeChunk = 1000
 
-    /// The tag that carries the churn-risk flag to the tills.
-    static let churnRiskTag = Tag(rawValue: "churn-risk")!
 
     public func recompute(at now: Date) async throws(HubError) -> RecomputeReport {
         let started = ContinuousClock.now
-        let (settings, inputs, previous) = try await read { db in try Self.scoringInputs(db, now: now) }
+        let (settings, inputs, previous, found) = try await read { db in try Self.scoringInputs(db, now: now) }
         let scores = CustomerScoring.score(inputs, now: now, settings: settings)
-        let changed = inputs.compactMap { input -> (CustomerID, CustomerScoring.Score)? in
-            guard let score = scores[input.id], previous[input.id] != StoredScore(score) else { return nil }
-            return (input.id, score)
+        let changed = inputs.compactMap { input -> StoredScore? in
+            guard let score = scores[input.id] else { return nil }
+            let stored = StoredScore(id: input.id, score, interests: found.interests[input.id] ?? previous[input.id]?.interests)
+            return previous[input.id] != stored ? stored : nil
         }
         var profilesChanged = 0
         var index = changed.startIndex
@@ -35,15 +41,18 @@ extension SQLiteHubStore {
             profilesChanged += try await write { db in try Self.writeScores(db, chunk, previous: previous, at: now) }
             index += chunk.count
         }
+        // Orders up to here are read into interests; later ones make their customers' interests be read again.
+        try await write { db in try Self.setSetting(db, Self.interestsWatermark, found.watermark) }
         let elapsed = (ContinuousClock.now - started).components
         return RecomputeReport(
             customers: inputs.count, activeBase: inputs.count(where: { $0.orders > 0 }), changed: changed.count,
-            profilesChanged: profilesChanged, seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            profilesChanged: profilesChanged, interestsRead: found.interests.count, seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         )
     }
 
     /// What a customer's row holds of the last recompute.
     struct StoredScore: Hashable, Sendable {
+        var id: CustomerID
         var recency: Int?
         var frequency: Int?
         var monetary: Int?
@@ -51,22 +60,47 @@ extension SQLiteHubStore {
         var tier: String?
         var lifecycle: String?
         var churnRisk: Bool
+        /// The customer's interests (``InterestTags``); nil: not worked out yet.
+        var interests: [Tag]?
 
-        init(_ score: CustomerScoring.Score) {
+        init(id: CustomerID, _ score: CustomerScoring.Score, interests: [Tag]?) {
+            self.id = id
             (recency, frequency, monetary) = (score.recency, score.frequency, score.monetary)
             (segment, tier, lifecycle, churnRisk) = (score.segment?.rawValue, score.tier.rawValue, score.lifecycle?.rawValue, score.churnRisk)
+            self.interests = interests
         }
 
-        init(row: Row) {
+        init(id: CustomerID, row: Row) {
+            self.id = id
             (recency, frequency, monetary) = (row["rfm_recency"], row["rfm_frequency"], row["rfm_monetary"])
             (segment, tier, lifecycle, churnRisk) = (row["segment"], row["tier"], row["lifecycle"], row["churn_risk"])
+            interests = (row["interests"] as String?).map(Self.tags(from:))
+        }
+
+        /// The `interests` column: tags separated by commas (interest tags hold none).
+        var interestsColumn: String? { interests?.map(\.rawValue).joined(separator: ",") }
+
+        static func tags(from column: String) -> [Tag] {
+            column.split(separator: ",").compactMap { Tag(rawValue: String($0)) }
         }
 
         /// The fields the tills show.
         var profileFields: [ProfileField: String?] { [.tier: tier, .segment: segment, .lifecycle: lifecycle] }
     }
 
-    private static func scoringInputs(_ db: Database, now: Date) throws -> (CRMSettings, [CustomerScoring.Input], [CustomerID: StoredScore]) {
+    /// The settings key of the last order the interests were read up to.
+    static let interestsWatermark = "interests_watermark"
+
+    /// Interests worked out in this recompute: for customers with orders
+    /// since the last one, or whose interests were forgotten (a catalogue
+    /// change, a merge, another rule).
+    struct FoundInterests: Sendable {
+        var interests: [CustomerID: [Tag]] = [:]
+        /// The last order read.
+        var watermark: Int64 = 0
+    }
+
+    private static func scoringInputs(_ db: Database, now: Date) throws -> (CRMSettings, [CustomerScoring.Input], [CustomerID: StoredScore], FoundInterests) {
         let settings = try setting(db, "crm_settings", default: CRMSettings.default)
         var window: [String: (spend: [Currency: Int64], orders: Int64)] = [:]
         let since = now.millis - settings.tierWindowDays * 86_400_000
@@ -81,9 +115,11 @@ extension SQLiteHubStore {
         }
         var inputs: [CustomerScoring.Input] = []
         var previous: [CustomerID: StoredScore] = [:]
+        var stale: Set<CustomerID> = []
         let rows = try Row.fetchCursor(db, sql: """
             SELECT id, orders, first_purchase_ms, last_purchase_ms, totals, rfm_recency, rfm_frequency, rfm_monetary,
                 segment, tier, lifecycle, churn_risk\(settings.vipPoints == nil ? "" : ", state")
+                , interests
             FROM customers
             """)
         while let row = try rows.next() {
@@ -91,7 +127,8 @@ extension SQLiteHubStore {
             var activity = CustomerActivity()
             try CustomerTotalsColumn.decode(row["totals"], into: &activity)
             let orders: Int64 = row["orders"]
-            let stored = StoredScore(row: row)
+            let stored = StoredScore(id: id, row: row)
+            if stored.interests == nil, orders > 0 { stale.insert(id) }
             previous[id] = stored
             // Points only when they count toward tiers: the one reason to decode a state.
             var points: Int64 = 0
@@ -107,35 +144,58 @@ extension SQLiteHubStore {
                 previousLifecycle: stored.lifecycle.flatMap(CustomerScoring.Lifecycle.init(rawValue:))
             ))
         }
-        return (settings, inputs, previous)
+        return (settings, inputs, previous, try interests(db, stale: stale, previous: previous, settings: settings))
+    }
+
+    /// Works out the interests of the customers with orders since the
+    /// watermark, and of `stale` ones, from their purchases by category.
+    private static func interests(_ db: Database, stale: Set<CustomerID>, previous: [CustomerID: StoredScore], settings: CRMSettings) throws -> FoundInterests {
+        var found = FoundInterests()
+        let watermark = try setting(db, interestsWatermark, default: Int64(0))
+        found.watermark = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM orders") ?? 0
+        var due = stale
+        let buyers = try String.fetchCursor(db, sql: "SELECT DISTINCT customer FROM orders WHERE id > ? AND customer IS NOT NULL", arguments: [watermark])
+        while let buyer = try buyers.next() {
+            let id = try CustomerID(validating: buyer)
+            if previous[id] != nil { due.insert(id) }
+        }
+        // No catalogue: no categories, so nobody has interests (and nothing to query).
+        let catalogued = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM products)") ?? false
+        for id in due {
+            found.interests[id] = catalogued ? InterestTags.interests(try categoryQuantities(db, customer: id), settings: settings) : []
+        }
+        return found
     }
 
     /// Writes changed scores; a changed tier, segment or stage also goes into
     /// the profile (hub-stamped) under the next change sequence. Returns how
     /// many profiles changed.
-    private static func writeScores(_ db: Database, _ chunk: [(CustomerID, CustomerScoring.Score)], previous: [CustomerID: StoredScore], at now: Date) throws -> Int {
+    private static func writeScores(_ db: Database, _ chunk: [StoredScore], previous: [CustomerID: StoredScore], at now: Date) throws -> Int {
         var changeSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = 'change_seq'")) ?? 0
         // One clock for the chunk, saved once: each profile still gets its own stamp.
         var clock = try hubClock(db)
         var profiles = 0
-        for (id, score) in chunk {
-            let stored = StoredScore(score)
+        for stored in chunk {
+            let id = stored.id
             try db.run(
                 sql: """
-                    UPDATE customers SET rfm_recency = ?, rfm_frequency = ?, rfm_monetary = ?, segment = ?, tier = ?, lifecycle = ?, churn_risk = ?
+                    UPDATE customers SET rfm_recency = ?, rfm_frequency = ?, rfm_monetary = ?, segment = ?, tier = ?, lifecycle = ?, churn_risk = ?,
+                        interests = ?
                     WHERE id = ?
                     """,
-                arguments: [stored.recency, stored.frequency, stored.monetary, stored.segment, stored.tier, stored.lifecycle, stored.churnRisk, id.rawValue]
+                arguments: [
+                    stored.recency, stored.frequency, stored.monetary, stored.segment, stored.tier, stored.lifecycle, stored.churnRisk,
+                    stored.interestsColumn, id.rawValue,
+                ]
             )
-            guard stored.profileFields != previous[id]?.profileFields || stored.churnRisk != previous[id]?.churnRisk else { continue }
+            let before = previous[id]
+            guard stored.profileFields != before?.profileFields || stored.churnRisk != before?.churnRisk || stored.interests != before?.interests
+            else { continue }
             // Read again in this transaction: a push may have changed it since the scores were read.
             guard var record = try CustomerRows.load(db, id: id), !record.state.isErased else { continue }
-            let before = record
+            let loaded = record
             let fields = stored.profileFields.filter { record.state.fields[$0.key]?.value != $0.value }
-            // The churn-risk flag travels as a tag the hub adds and removes.
-            let flagged = record.state.tags.adds[Self.churnRiskTag]
-            let add = stored.churnRisk && flagged == nil ? [Self.churnRiskTag] : []
-            let remove = !stored.churnRisk ? flagged.map { [TagRemoval(tag: Self.churnRiskTag, observed: $0.sorted())] } ?? [] : []
+            let (add, remove) = HubTags.changes(to: record.state.tags, churnRisk: stored.churnRisk, interests: stored.interests)
             guard !fields.isEmpty || !add.isEmpty || !remove.isEmpty else { continue }
             let stamp = clock.tick(wallMillis: now.millis)
             do throws(ApplyError) {
@@ -146,7 +206,7 @@ extension SQLiteHubStore {
                 throw HubError(.storage, "cannot write the scores of customer \(id): \(error.message)")
             }
             changeSeq += 1
-            try CustomerRows.save(db, record, before: before, changeSeq: changeSeq)
+            try CustomerRows.save(db, record, before: loaded, changeSeq: changeSeq)
             profiles += 1
         }
         try db.execute(sql: "UPDATE settings SET value = ? WHERE key = 'change_seq'", arguments: [changeSeq])
