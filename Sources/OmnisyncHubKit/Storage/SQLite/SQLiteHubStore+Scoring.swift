@@ -161,8 +161,31 @@ extension SQLiteHubStore {
         }
         // No catalogue: no categories, so nobody has interests (and nothing to query).
         let catalogued = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM products)") ?? false
+        guard catalogued else {
+            for id in due { found.interests[id] = [] }
+            return found
+        }
+        if due.count * 8 < previous.count {
+            // A few customers: their own orders, through the index by customer.
+            for id in due {
+                found.interests[id] = InterestTags.interests(try categoryQuantities(db, customer: id), settings: settings)
+            }
+            return found
+        }
+        // Many (the first recompute, a new rule): one pass over every order beats a search per customer.
+        var quantities: [CustomerID: [String: Int64]] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT o.customer, p.category, SUM(CASE o.kind WHEN 'sale' THEN l.quantity ELSE -l.quantity END) AS quantity
+            FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.sku = l.sku
+            WHERE o.customer IS NOT NULL GROUP BY o.customer, p.category
+            """)
+        while let row = try rows.next() {
+            let id = try CustomerID(validating: row["customer"])
+            guard due.contains(id) else { continue }
+            quantities[id, default: [:]][row["category"]] = row["quantity"]
+        }
         for id in due {
-            found.interests[id] = catalogued ? InterestTags.interests(try categoryQuantities(db, customer: id), settings: settings) : []
+            found.interests[id] = InterestTags.interests(quantities[id] ?? [:], settings: settings)
         }
         return found
     }
