@@ -65,6 +65,26 @@ import Testing
         #expect(try await interests(hub, ada) == ["interest-footwear", "interest-rainwear"])
     }
 
+    /// A few customers due among many are read one by one, many in one
+    /// grouped pass: both give the same interests.
+    @Test func aFewCustomersDueAreReadAloneWithTheSameAnswer() async throws {
+        let hub = try HubFixture()
+        defer { hub.directory.remove() }
+        _ = try await catalogue(hub, [("SHOE", "Footwear"), ("COAT", "Outerwear")])
+        let base = try await hub.store.recordOnlineOrders((0..<20).map { order("W-\($0)", email: "c\($0)@example.com", [("SHOE", 1)]) }, at: at)
+        let first = try await hub.store.recompute(at: at)
+        #expect(first.interestsRead == 20)
+        // Two customers buy again: 2 of 20 are due, read alone.
+        _ = try await hub.store.recordOnlineOrders([
+            order("W-20", email: "c0@example.com", [("SHOE", 1)]),
+            order("W-21", email: "c1@example.com", [("COAT", 3)]),
+        ], at: at)
+        #expect(try await hub.store.recompute(at: at).interestsRead == 2)
+        #expect(try await interests(hub, try #require(base[0].customer)) == ["interest-footwear"])
+        #expect(try await interests(hub, try #require(base[1].customer)) == ["interest-outerwear"])
+        #expect(try await interests(hub, try #require(base[2].customer)) == [])
+    }
+
     @Test func aCashiersInterestTagIsNeverTakenAway() async throws {
         let hub = try HubFixture()
         defer { hub.directory.remove() }
