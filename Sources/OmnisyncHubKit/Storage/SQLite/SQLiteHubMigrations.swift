@@ -307,6 +307,16 @@ enum SQLiteHubMigrations {
                 ALTER TABLE customers ADD COLUMN interests TEXT;
                 """)
         }
+        migrator.registerMigration("v11: tier window sums") { db in
+            // Net spend per currency and sales in the tier window, moved
+            // forward by each recompute (SQLiteHubStore+TierWindow); stale
+            // after an identity merge until summed again.
+            try db.execute(sql: """
+                ALTER TABLE customers ADD COLUMN window_spend TEXT NOT NULL DEFAULT '';
+                ALTER TABLE customers ADD COLUMN window_orders INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE customers ADD COLUMN window_stale INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

@@ -108,8 +108,8 @@ extension SQLiteHubStore {
         try db.run(sql: "UPDATE conflicts SET customer = ? WHERE customer = ?", arguments: [to, from])
         try db.run(sql: "UPDATE overdrafts SET customer = ? WHERE customer = ?", arguments: [to, from])
         try OrderRows.reassign(db, from: from, to: to)
-        // Their purchases are one customer's now: work out the interests again.
-        try db.run(sql: "UPDATE customers SET interests = NULL WHERE id = ?", arguments: [to])
+        // Their purchases are one customer's now: work out the interests and window sums again.
+        try db.run(sql: "UPDATE customers SET interests = NULL, window_stale = 1 WHERE id = ?", arguments: [to])
         try ContactRows.delete(db, customer: from)
         try EventRows.reassign(db, from: from, to: to)
     }

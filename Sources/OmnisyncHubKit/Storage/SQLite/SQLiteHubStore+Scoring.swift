@@ -27,6 +27,7 @@ extension SQLiteHubStore {
 
     public func recompute(at now: Date) async throws(HubError) -> RecomputeReport {
         let started = ContinuousClock.now
+        try await advanceTierWindow(to: now)
         let (settings, inputs, previous, found) = try await read { db in try Self.scoringInputs(db, now: now) }
         let scores = CustomerScoring.score(inputs, now: now, settings: settings)
         let changed = inputs.compactMap { input -> StoredScore? in
@@ -102,22 +103,11 @@ extension SQLiteHubStore {
 
     private static func scoringInputs(_ db: Database, now: Date) throws -> (CRMSettings, [CustomerScoring.Input], [CustomerID: StoredScore], FoundInterests) {
         let settings = try setting(db, "crm_settings", default: CRMSettings.default)
-        var window: [String: (spend: [Currency: Int64], orders: Int64)] = [:]
-        let since = now.millis - settings.tierWindowDays * 86_400_000
-        let sums = try Row.fetchCursor(db, sql: """
-            SELECT customer, currency, SUM(CASE kind WHEN 'sale' THEN total ELSE -total END) AS net, SUM(kind = 'sale') AS sales
-            FROM orders WHERE at_ms >= ? AND customer IS NOT NULL GROUP BY customer, currency
-            """, arguments: [since])
-        while let row = try sums.next() {
-            guard let currency = Currency(rawValue: row["currency"]) else { continue }
-            window[row["customer"], default: ([:], 0)].spend[currency] = row["net"]
-            window[row["customer"], default: ([:], 0)].orders += row["sales"] as Int64
-        }
         var inputs: [CustomerScoring.Input] = []
         var previous: [CustomerID: StoredScore] = [:]
         var stale: Set<CustomerID> = []
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT id, orders, first_purchase_ms, last_purchase_ms, totals, rfm_recency, rfm_frequency, rfm_monetary,
+            SELECT id, orders, first_purchase_ms, last_purchase_ms, totals, window_spend, window_orders, rfm_recency, rfm_frequency, rfm_monetary,
                 segment, tier, lifecycle, churn_risk\(settings.vipPoints == nil ? "" : ", state")
                 , interests
             FROM customers
@@ -136,7 +126,7 @@ extension SQLiteHubStore {
                 points = (try? ProfileState(compactBytes: [UInt8](bytes)))?.pointsBalance ?? 0
             }
             // An erased customer's counters are cleared: no orders, no tier.
-            let inWindow = orders > 0 ? window[id.rawValue] : nil
+            let inWindow = orders > 0 ? WindowSums(column: row["window_spend"], orders: row["window_orders"]) : nil
             inputs.append(CustomerScoring.Input(
                 id: id, orders: orders, firstPurchase: Date(millis: row["first_purchase_ms"]), lastPurchase: Date(millis: row["last_purchase_ms"]),
                 spend: activity.spend, windowSpend: inWindow?.spend ?? [:], windowOrders: inWindow?.orders ?? 0, points: points,
