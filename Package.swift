@@ -41,6 +41,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // MARK: Core (pure: no I/O)
@@ -122,6 +123,8 @@ let package = Package(
                 "OmnisyncCore",
                 "OmnisyncStorage",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The PostgreSQL backend, for hub replicas sharing one database.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -179,7 +182,12 @@ let package = Package(
         // MARK: Testing
         .target(
             name: "OmnisyncTestSupport",
-            dependencies: ["OmnisyncCore"],
+            dependencies: [
+                "OmnisyncCore",
+                // Scratch databases on the test PostgreSQL server (PostgresScratch).
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -227,6 +235,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                // To read the PostgreSQL backend's tables directly.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strictSettings
         ),
