@@ -1,6 +1,6 @@
 public import Foundation
 import Logging
-import PostgresNIO
+public import PostgresNIO
 
 /// Scratch databases on the PostgreSQL server the tests run against
 /// (`OMNISYNC_TEST_POSTGRES_URL`, set by `scripts/with-postgres`, which
@@ -33,6 +33,17 @@ public enum PostgresScratch {
         components.path = "/" + name
         components.queryItems = [URLQueryItem(name: "sslmode", value: "disable")]
         return components.string!
+    }
+
+    /// A connection of its own to the database at `url`, for a test that
+    /// drives transactions by hand.
+    public static func connect(_ url: String) async throws -> PostgresConnection {
+        guard let components = URLComponents(string: url), let host = components.host else { throw ScratchError("not a database URL: \(url)") }
+        let configuration = PostgresConnection.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user ?? "postgres", password: components.password,
+            database: String(components.path.dropFirst()), tls: .disable
+        )
+        return try await PostgresConnection.connect(configuration: configuration, id: Int.random(in: 2...Int(Int32.max)), logger: Logger(label: "postgres-scratch"))
     }
 
     public struct ScratchError: Error, CustomStringConvertible {

@@ -34,7 +34,7 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
 /// The features every backend implements (grows to ``HubStore`` as the
 /// PostgreSQL backend does).
-typealias ConformanceFeatures = TerminalStore & SettingsStore
+typealias ConformanceFeatures = TerminalStore & SettingsStore & SyncStore & CustomerStore
 
 struct ConformingStore: Sendable {
     let store: any ConformanceFeatures

@@ -40,8 +40,11 @@ public final class PostgresHubStore: Sendable {
 
     // MARK: Access
 
-    /// SQLSTATEs after which a transaction is run again from the start.
-    private static let retried: Set<String> = ["40001", "40P01"]
+    /// SQLSTATEs after which a transaction is run again from the start: a
+    /// serialization failure, a deadlock, and a unique violation (two
+    /// replicas creating the same customer or card: the second attempt
+    /// finds the row and merges into it).
+    private static let retried: Set<String> = ["40001", "40P01", "23505"]
     static let maxAttempts = 8
 
     /// Runs `body` in one read-write transaction, committed when it returns;
@@ -64,7 +67,8 @@ public final class PostgresHubStore: Sendable {
                     }
                 }
             } catch {
-                if let state = Self.sqlState(error), Self.retried.contains(state), attempt < Self.maxAttempts {
+                let retry = error is TransactionRetry || Self.sqlState(error).map(Self.retried.contains) == true
+                if retry, attempt < Self.maxAttempts {
                     attempt += 1
                     continue
                 }
