@@ -26,6 +26,8 @@ public final class BackgroundProcess: Sendable {
         var consumed = 0
         var waiters: [UUID: Waiter] = [:]
         var exitStatus: Int32?
+        /// The child's output reached its end: everything it printed is in the transcript.
+        var outputClosed = false
         var exitWaiters: [CheckedContinuation<Int32, Never>] = []
     }
 
@@ -58,7 +60,10 @@ public final class BackgroundProcess: Sendable {
             while true {
                 let count = read(reader.fileDescriptor, &buffer, buffer.count)
                 if count < 0, errno == EINTR { continue }
-                guard count > 0 else { break }
+                guard count > 0 else {
+                    self?.outputEnded()
+                    break
+                }
                 let data = Data(buffer[0..<count])
                 log.write(data)
                 self?.received(String(decoding: data, as: UTF8.self))
@@ -119,7 +124,7 @@ public final class BackgroundProcess: Sendable {
     public func waitForExit() async -> Int32 {
         await withCheckedContinuation { continuation in
             state.withLock { state in
-                if let status = state.exitStatus {
+                if let status = state.exitStatus, state.outputClosed {
                     continuation.resume(returning: status)
                 } else {
                     state.exitWaiters.append(continuation)
@@ -163,9 +168,24 @@ public final class BackgroundProcess: Sendable {
                 waiter.continuation.resume(throwing: TestSupportError("process exited with status \(ended) before printing '\(waiter.needle)'; output:\n\(state.transcript.suffix(2000))"))
             }
             state.waiters = [:]
-            state.exitWaiters.forEach { $0.resume(returning: ended) }
-            state.exitWaiters = []
+            Self.resumeExitWaiters(&state)
         }
+    }
+
+    /// The reader thread read the child's last byte.
+    private func outputEnded() {
+        state.withLock { state in
+            state.outputClosed = true
+            Self.resumeExitWaiters(&state)
+        }
+    }
+
+    /// Answers `waitForExit` once the child has exited and its output is all
+    /// read (the exit can be reported before the reader drains the pipe).
+    private static func resumeExitWaiters(_ state: inout State) {
+        guard let status = state.exitStatus, state.outputClosed else { return }
+        state.exitWaiters.forEach { $0.resume(returning: status) }
+        state.exitWaiters = []
     }
 
     private func fail(_ id: UUID, _ error: any Error) {

@@ -46,7 +46,7 @@ struct Customers: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures(program: "omnisync-hub") {
-                let store = try hub.openStore()
+                let store = try await hub.openStore()
                 let record = try await store.eraseCustomer(try CustomerID(validating: id), at: Date())
                 print("customer \(record.state.id) erased; terminals erase it on their next pull")
                 if try await store.status().erasurePurgePending {
@@ -67,7 +67,7 @@ struct Customers: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures(program: "omnisync-hub") {
-                let store = try hub.openStore()
+                let store = try await hub.openStore()
                 let record: CustomerRecord
                 let countryCode = options.phone == nil ? nil : try await store.settings().phoneCountryCode
                 switch try options.lookup(phoneCountryCode: countryCode) {

@@ -17,9 +17,9 @@ struct HubOptions: ParsableArguments {
     var directory: HubDataDirectory { HubDataDirectory.resolve(flag: dataDirectory) }
 
     /// Opens the configured store, creating the data dir for the SQLite default.
-    func openStore() throws(HubError) -> any HubStore {
+    func openStore() async throws(HubError) -> any HubStore {
         let location = try DatabaseLocation.parse(database, directory: directory)
         if case .sqlite = location, database == nil { try directory.create() }
-        return try HubStores.open(location)
+        return try await HubStores.open(location)
     }
 }

@@ -39,7 +39,7 @@ struct Import: AsyncParsableCommand {
 
         func run() async throws {
             let summary = try await reportingFailures(program: "omnisync-hub") { () async throws -> Summary in
-                let store = try hub.openStore()
+                let store = try await hub.openStore()
                 guard let reader = LineReader(path: file) else {
                     throw ValidationError("cannot read \(file): \(String(cString: strerror(errno)))")
                 }

@@ -19,7 +19,7 @@ struct Policy: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures(program: "omnisync-hub") {
-                let opened = try hub.openStore()
+                let opened = try await hub.openStore()
                 let settings = try await opened.settings()
                 let crm = try await opened.crmSettings()
                 let policy: LoyaltyPolicy
@@ -126,7 +126,7 @@ struct Policy: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures(program: "omnisync-hub") {
-                let opened = try hub.openStore()
+                let opened = try await hub.openStore()
                 if pointsPerUnit != nil || offlineAllowance != nil || maxOfflineRedemption != nil {
                     let storeID = try store.map { try StoreID(validating: $0) }
                     var policy: LoyaltyPolicy

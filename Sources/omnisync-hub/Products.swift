@@ -39,7 +39,7 @@ struct Products: AsyncParsableCommand {
                 } catch {
                     throw HubError(.malformedRequest, "\(file): \(error); nothing was imported")
                 }
-                let store = try hub.openStore()
+                let store = try await hub.openStore()
                 Output.progress("importing \(products.count) products from \(file)…")
                 defer { Output.endProgress() }
                 return try await store.importProducts(products)

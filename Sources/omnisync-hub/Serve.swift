@@ -84,7 +84,7 @@ struct Serve: AsyncParsableCommand {
         try await reportingFailures(program: "omnisync-hub") {
             let address = ListenAddress(listen)!
             let directory = hub.directory
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             try directory.create()
             let adminToken = try AdminToken.loadOrCreate(directory)
             if !insecureHTTP && tlsCertificate == nil {

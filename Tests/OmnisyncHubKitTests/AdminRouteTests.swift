@@ -7,8 +7,8 @@ import OmnisyncTestSupport
 import Testing
 
 @Suite struct AdminRouteTests {
-    @Test func adminEndpointsNeedTheAdminTokenNotATerminalToken() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func adminEndpointsNeedTheAdminTokenNotATerminalToken(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let terminalToken = try await hub.register("T-1")
         let (asTerminal, asNobody, asAdmin) = try await hub.test { client in
@@ -25,8 +25,8 @@ import Testing
         #expect((status?["terminals"] as? [[String: Any]])?.first?["terminal"] as? String == "T-1")
     }
 
-    @Test func theCustomerViewMasksPersonalDataUnlessRevealed() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func theCustomerViewMasksPersonalDataUnlessRevealed(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         var factory = EntryFactory(terminal: "T-1")
@@ -50,8 +50,8 @@ import Testing
         #expect(missing.0 == .notFound && missing.1.errorCode == "not_found")
     }
 
-    @Test func unknownRoutesAnswerWithAJSONError() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func unknownRoutesAnswerWithAJSONError(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let answer = try await hub.test { client in try await client.send(.get, "/v2/nothing", token: nil) }
         #expect(answer.0 == .notFound)

@@ -7,8 +7,8 @@ import Testing
 /// A campaign audience honours consent and never includes an erased
 /// customer; segment and tier filters use the last recompute.
 @Suite struct AudienceTests {
-    @Test func theAudienceExcludesOptedOutUnansweredAndErasedCustomers() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func theAudienceExcludesOptedOutUnansweredAndErasedCustomers(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         var till = EntryFactory(terminal: "T-1")

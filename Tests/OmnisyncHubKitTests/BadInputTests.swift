@@ -71,8 +71,8 @@ import Testing
         }
     }
 
-    @Test func aGzipBodyIsReadAndABadOneRefused() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func aGzipBodyIsReadAndABadOneRefused(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         var factory = EntryFactory(terminal: "T-1")
@@ -88,8 +88,8 @@ import Testing
         #expect(brotli.0 == .unsupportedMediaType && brotli.1.errorCode == "unsupported_media_type")
     }
 
-    @Test func aBodyInflatingBeyondTheLimitIsRefused() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func aBodyInflatingBeyondTheLimitIsRefused(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         // 80 MiB of spaces compress to about 80 KiB: a zip bomb in miniature.

@@ -9,8 +9,8 @@ import Testing
 /// digits) and limited per terminal per minute, so a stolen terminal cannot
 /// enumerate the chain's customers.
 @Suite struct CardLookupAuditTests {
-    @Test func lookupsAreAuditedAndATerminalOverItsShareIsRefusedWhileOthersAreNot() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func lookupsAreAuditedAndATerminalOverItsShareIsRefusedWhileOthersAreNot(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         var settings = try await hub.store.settings()
         settings.cardLookupsPerMinute = 3

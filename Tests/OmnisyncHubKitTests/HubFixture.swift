@@ -13,12 +13,31 @@ import OmnisyncTestSupport
 /// real router (no network, no mocks of our HTTP layer).
 struct HubFixture {
     let directory: TemporaryDirectory
-    let store: SQLiteHubStore
+    let store: any HubStore
     let adminToken = "osa_test-admin-token"
 
+    /// A hub on embedded SQLite in a temporary directory.
     init() throws {
         directory = try TemporaryDirectory("hub")
         store = try SQLiteHubStore(path: directory.appending("hub.sqlite"))
+    }
+
+    private init(directory: TemporaryDirectory, store: any HubStore) {
+        self.directory = directory
+        self.store = store
+    }
+
+    /// A hub on `backend`: the suites that run on both use this.
+    static func make(_ backend: StoreBackend) async throws -> HubFixture {
+        switch backend {
+        case .sqlite:
+            return try HubFixture()
+        case .postgres:
+            return HubFixture(
+                directory: try TemporaryDirectory("hub"),
+                store: try await PostgresHubStore(url: try await PostgresScratch.database("fixture"))
+            )
+        }
     }
 
     /// Registers a terminal and returns its token.

@@ -29,8 +29,8 @@ import Testing
         try await hub.store.importProducts(entries.map { try Product(sku: $0.0, category: $0.1) })
     }
 
-    @Test func interestsFollowPurchasesAndOnlyChangedCustomersAreRead() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func interestsFollowPurchasesAndOnlyChangedCustomersAreRead(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let added = try await catalogue(hub, [("SHOE", "Footwear"), ("SOCK", "Footwear"), ("COAT", "Outerwear"), ("HAT", "Hats")])
         #expect(added == CatalogImportReport(products: 4, added: 4, changed: 0, unchanged: 0))
@@ -67,8 +67,8 @@ import Testing
 
     /// A few customers due among many are read one by one, many in one
     /// grouped pass: both give the same interests.
-    @Test func aFewCustomersDueAreReadAloneWithTheSameAnswer() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func aFewCustomersDueAreReadAloneWithTheSameAnswer(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         _ = try await catalogue(hub, [("SHOE", "Footwear"), ("COAT", "Outerwear")])
         let base = try await hub.store.recordOnlineOrders((0..<20).map { order("W-\($0)", email: "c\($0)@example.com", [("SHOE", 1)]) }, at: at)
@@ -85,8 +85,8 @@ import Testing
         #expect(try await interests(hub, try #require(base[2].customer)) == [])
     }
 
-    @Test func aCashiersInterestTagIsNeverTakenAway() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func aCashiersInterestTagIsNeverTakenAway(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         _ = try await catalogue(hub, [("SHOE", "Footwear"), ("COAT", "Outerwear")])
         let ada = try #require(try await hub.store.recordOnlineOrders([order("W-1", [("SHOE", 2)])], at: at)[0].customer)
@@ -109,8 +109,8 @@ import Testing
         #expect(footwear.map(\.replica) == [ReplicaID(rawValue: "T-1")!])
     }
 
-    @Test func aMergeReadsTheSurvivorsInterestsAgain() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func aMergeReadsTheSurvivorsInterestsAgain(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         _ = try await catalogue(hub, [("SHOE", "Footwear"), ("COAT", "Outerwear")])
         let outcomes = try await hub.store.recordOnlineOrders([
@@ -126,8 +126,8 @@ import Testing
         #expect(try await interests(hub, ada) == ["interest-footwear"])
     }
 
-    @Test func anotherRuleReadsEveryonesInterestsAgain() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func anotherRuleReadsEveryonesInterestsAgain(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         _ = try await catalogue(hub, [("SHOE", "Footwear")])
         let ada = try #require(try await hub.store.recordOnlineOrders([order("W-1", [("SHOE", 2)])], at: at)[0].customer)

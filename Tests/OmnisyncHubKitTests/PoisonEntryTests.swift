@@ -28,8 +28,8 @@ import Testing
     static let batch = spec.array(of: 1...6)
     static let runs = ProcessInfo.processInfo.environment["OMNISYNC_PROPERTY_RUNS"].flatMap(Int.init).map { $0 / 4 } ?? 60
 
-    @Test func extremeValuesAreQuarantinedWithAReasonAndOtherTerminalsKeepSyncing() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func extremeValuesAreQuarantinedWithAReasonAndOtherTerminalsKeepSyncing(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let goodToken = try await hub.register("T-GOOD")
         var good = EntryFactory(terminal: "T-GOOD")
@@ -69,8 +69,8 @@ import Testing
         #expect(try await hub.store.customer(id: regular)?.state.pointsBalance == 5 * Int64(run.value))
     }
 
-    @Test func pointsThatWouldOverflowACounterAreQuarantinedNotATrap() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func pointsThatWouldOverflowACounterAreQuarantinedNotATrap(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         var factory = EntryFactory(terminal: "T-1")

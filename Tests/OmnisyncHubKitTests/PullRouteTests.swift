@@ -7,8 +7,8 @@ import OmnisyncTestSupport
 import Testing
 
 @Suite struct PullRouteTests {
-    @Test func terminalsPullTheirStoresCustomersOnceAndResumeFromTheCursor() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func terminalsPullTheirStoresCustomersOnceAndResumeFromTheCursor(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let sameStore = try await hub.register("T-1", store: "S-1")
         let colleague = try await hub.register("T-2", store: "S-1")
@@ -35,8 +35,8 @@ import Testing
         #expect(otherStore.profiles.isEmpty)
     }
 
-    @Test func pagesFollowEachOtherWithoutLosingOrRepeatingAProfile() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func pagesFollowEachOtherWithoutLosingOrRepeatingAProfile(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         var factory = EntryFactory(terminal: "T-1")
@@ -61,8 +61,8 @@ import Testing
         #expect(pulled.1 == 3)
     }
 
-    @Test func anInvalidCursorOrLimitIs400() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func anInvalidCursorOrLimitIs400(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         let (cursor, limit) = try await hub.test { client in

@@ -8,8 +8,8 @@ import OmnisyncTestSupport
 import Testing
 
 @Suite struct PushRouteTests {
-    @Test func resentBatchIsANoOp() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func resentBatchIsANoOp(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         var factory = EntryFactory(terminal: "T-1")
@@ -29,8 +29,8 @@ import Testing
         #expect(try await hub.store.customer(id: customer)?.activity.orders == 2)
     }
 
-    @Test func aGapIsAnsweredWithTheExpectedSequence() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func aGapIsAnsweredWithTheExpectedSequence(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         var factory = EntryFactory(terminal: "T-1")
@@ -51,8 +51,8 @@ import Testing
         #expect(status.terminals.first?.acknowledgedSeq == 2)
     }
 
-    @Test func aWrongTokenIsRefusedWith401AndAJSONBody() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func aWrongTokenIsRefusedWith401AndAJSONBody(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         _ = try await hub.register("T-1")
         var factory = EntryFactory(terminal: "T-1")
@@ -66,8 +66,8 @@ import Testing
         #expect(missing.1.errorCode == "unauthorized")
     }
 
-    @Test func aRevokedTerminalIsRefused() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func aRevokedTerminalIsRefused(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         _ = try await hub.store.revokeTerminal(TerminalID(rawValue: "T-1")!, at: Date())
@@ -76,8 +76,8 @@ import Testing
         #expect(answer.1.errorCode == "terminal_revoked")
     }
 
-    @Test func pushingAsAnotherTerminalIsForbidden() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func pushingAsAnotherTerminalIsForbidden(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         _ = try await hub.register("T-2")
@@ -89,8 +89,8 @@ import Testing
         #expect(try await hub.store.status().terminals.allSatisfy { $0.acknowledgedSeq == 0 })
     }
 
-    @Test func entriesOfAnotherTerminalInsideOwnBatchAreForbidden() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func entriesOfAnotherTerminalInsideOwnBatchAreForbidden(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         var other = EntryFactory(terminal: "T-2")
@@ -99,8 +99,8 @@ import Testing
         #expect(answer.0 == .forbidden)
     }
 
-    @Test func malformedJSONIs400WithAJSONErrorNamingTheProblem() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func malformedJSONIs400WithAJSONErrorNamingTheProblem(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         let (garbage, unknownField, wrongType) = try await hub.test { client in
@@ -119,8 +119,8 @@ import Testing
         #expect(try WireCoding.decode(ErrorBody.self, from: wrongType.1).error.message.contains("backlog: expected an integer"))
     }
 
-    @Test func anOversizedBodyIs413WithAJSONError() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func anOversizedBodyIs413WithAJSONError(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         let huge = Data(repeating: UInt8(ascii: " "), count: (16 << 20) + 1)
@@ -129,8 +129,8 @@ import Testing
         #expect(answer.1.errorCode == "payload_too_large")
     }
 
-    @Test func aReusedSequenceWithAnotherEntryIsAConflictAndStoresNothing() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func aReusedSequenceWithAnotherEntryIsAConflictAndStoresNothing(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         var original = EntryFactory(terminal: "T-1")
@@ -148,8 +148,8 @@ import Testing
         #expect(try await hub.store.customer(id: customer)?.activity.orders == 1)
     }
 
-    @Test func anEntryTheHubCannotReadIsQuarantinedAcknowledgedAndShown() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func anEntryTheHubCannotReadIsQuarantinedAcknowledgedAndShown(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         var factory = EntryFactory(terminal: "T-1")
@@ -166,8 +166,8 @@ import Testing
         #expect(status.terminals.first?.quarantined == 1)
     }
 
-    @Test func anEntryWithOnlyASequenceIsQuarantinedAndItsResendIsANoOp() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func anEntryWithOnlyASequenceIsQuarantinedAndItsResendIsANoOp(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         let body = Data(#"{"terminal":"T-1","backlog":0,"entries":[{"seq":1,"kind":"sale"}]}"#.utf8)
@@ -181,8 +181,8 @@ import Testing
         #expect(try await hub.store.status().terminals.first?.quarantined == 1)
     }
 
-    @Test func pushRecordsBacklogContactAndClockSkew() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func pushRecordsBacklogContactAndClockSkew(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         var factory = EntryFactory(terminal: "T-1")

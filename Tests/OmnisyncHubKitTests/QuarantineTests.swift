@@ -16,8 +16,8 @@ import Testing
         )))
     }
 
-    @Test func aSaleBeyondThePolicyIsQuarantinedAcknowledgedAndAppliedAfterTheFix() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func aSaleBeyondThePolicyIsQuarantinedAcknowledgedAndAppliedAfterTheFix(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         var factory = EntryFactory(terminal: "T-1")
@@ -46,8 +46,8 @@ import Testing
         #expect(try await hub.store.status().quarantined == 0)
     }
 
-    @Test func anOperatorCanAcceptAPolicyExceptionAsItIs() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func anOperatorCanAcceptAPolicyExceptionAsItIs(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         var factory = EntryFactory(terminal: "T-1")
@@ -58,8 +58,8 @@ import Testing
         #expect(try await hub.store.customer(id: customer)?.state.pointsBalance == 25)
     }
 
-    @Test func anUnreadableEntryStaysQuarantinedOnRetryWithItsReason() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func anUnreadableEntryStaysQuarantinedOnRetryWithItsReason(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         let body = #"{"terminal":"T-1","backlog":0,"entries":[{"seq":1,"id":"E-1","terminal":"T-1","kind":"layaway","data":{}}]}"#
@@ -76,8 +76,8 @@ import Testing
 }
 
 @Suite struct HashChainTests {
-    @Test func anEntryThatDoesNotFollowTheStoredOneIsQuarantinedUntilAccepted() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func anEntryThatDoesNotFollowTheStoredOneIsQuarantinedUntilAccepted(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         var factory = EntryFactory(terminal: "T-1")

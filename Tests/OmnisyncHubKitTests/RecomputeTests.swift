@@ -7,8 +7,8 @@ import Testing
 /// The recompute writes what changed and carries the churn-risk flag to the
 /// profile as a tag the hub adds, and removes when the customer is back.
 @Suite struct RecomputeTests {
-    @Test func theChurnRiskFlagIsATagTheHubAddsAndRemoves() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func theChurnRiskFlagIsATagTheHubAddsAndRemoves(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         var till = EntryFactory(terminal: "T-1")

@@ -8,8 +8,8 @@ import Testing
 /// rotated, is refused when it commits: the check happens again inside the
 /// push's transaction, not only at the door.
 @Suite struct RevocationRaceTests {
-    func authenticatedThenChanged(_ change: (HubFixture, TerminalID) async throws -> Void) async throws -> (HubFixture, HubError?) {
-        let hub = try HubFixture()
+    func authenticatedThenChanged(_ backend: StoreBackend, _ change: (HubFixture, TerminalID) async throws -> Void) async throws -> (HubFixture, HubError?) {
+        let hub = try await HubFixture.make(backend)
         let token = try await hub.register("T-1")
         // What the authenticator read when the request arrived.
         let admitted = try #require(try await hub.store.terminal(tokenHash: TerminalToken.hash(token)))
@@ -24,15 +24,15 @@ import Testing
         }
     }
 
-    @Test func aPushAuthenticatedJustBeforeARevocationIsRefusedAtCommit() async throws {
-        let (hub, error) = try await authenticatedThenChanged { hub, id in _ = try await hub.store.revokeTerminal(id, at: Date()) }
+    @Test(arguments: StoreBackend.available) func aPushAuthenticatedJustBeforeARevocationIsRefusedAtCommit(_ backend: StoreBackend) async throws {
+        let (hub, error) = try await authenticatedThenChanged(backend) { hub, id in _ = try await hub.store.revokeTerminal(id, at: Date()) }
         defer { hub.directory.remove() }
         #expect(error?.code == .terminalRevoked)
         #expect(try await hub.store.status().terminals.first?.acknowledgedSeq == 0, "nothing was stored")
     }
 
-    @Test func aPushAuthenticatedWithATokenRotatedMeanwhileIsRefusedAtCommit() async throws {
-        let (hub, error) = try await authenticatedThenChanged { hub, id in
+    @Test(arguments: StoreBackend.available) func aPushAuthenticatedWithATokenRotatedMeanwhileIsRefusedAtCommit(_ backend: StoreBackend) async throws {
+        let (hub, error) = try await authenticatedThenChanged(backend) { hub, id in
             _ = try await hub.store.rotateToken(id, tokenHash: TerminalToken.hash(TerminalToken.generate()))
         }
         defer { hub.directory.remove() }

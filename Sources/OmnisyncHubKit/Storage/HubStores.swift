@@ -1,15 +1,13 @@
 /// The one place a storage backend is chosen.
 public enum HubStores {
-    /// Opens the store `location` names, migrating its schema.
-    public static func open(_ location: DatabaseLocation) throws(HubError) -> any HubStore {
+    /// Opens the store `location` names, migrating its schema (on
+    /// PostgreSQL, once, whichever replica starts first).
+    public static func open(_ location: DatabaseLocation) async throws(HubError) -> any HubStore {
         switch location {
         case .sqlite(let path):
             return try SQLiteHubStore(path: path)
-        case .postgres:
-            throw HubError(
-                .configuration,
-                "this hub build has no PostgreSQL backend yet; run with the embedded SQLite default (omit --database)"
-            )
+        case .postgres(let url):
+            return try await PostgresHubStore(url: url)
         }
     }
 }

@@ -110,3 +110,5 @@ public final class PostgresHubStore: Sendable {
         return HubError(.storage, "hub database (PostgreSQL): \(error)")
     }
 }
+
+extension PostgresHubStore: HubStore {}

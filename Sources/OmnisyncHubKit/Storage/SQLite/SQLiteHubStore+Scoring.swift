@@ -51,44 +51,6 @@ extension SQLiteHubStore {
         )
     }
 
-    /// What a customer's row holds of the last recompute.
-    struct StoredScore: Hashable, Sendable {
-        var id: CustomerID
-        var recency: Int?
-        var frequency: Int?
-        var monetary: Int?
-        var segment: String?
-        var tier: String?
-        var lifecycle: String?
-        var churnRisk: Bool
-        /// The customer's interests (``InterestTags``); nil: not worked out yet.
-        var interests: [Tag]?
-
-        init(id: CustomerID, _ score: CustomerScoring.Score, interests: [Tag]?) {
-            self.id = id
-            (recency, frequency, monetary) = (score.recency, score.frequency, score.monetary)
-            (segment, tier, lifecycle, churnRisk) = (score.segment?.rawValue, score.tier.rawValue, score.lifecycle?.rawValue, score.churnRisk)
-            self.interests = interests
-        }
-
-        init(id: CustomerID, row: Row) {
-            self.id = id
-            (recency, frequency, monetary) = (row["rfm_recency"], row["rfm_frequency"], row["rfm_monetary"])
-            (segment, tier, lifecycle, churnRisk) = (row["segment"], row["tier"], row["lifecycle"], row["churn_risk"])
-            interests = (row["interests"] as String?).map(Self.tags(from:))
-        }
-
-        /// The `interests` column: tags separated by commas (interest tags hold none).
-        var interestsColumn: String? { interests?.map(\.rawValue).joined(separator: ",") }
-
-        static func tags(from column: String) -> [Tag] {
-            column.split(separator: ",").compactMap { Tag(rawValue: String($0)) }
-        }
-
-        /// The fields the tills show.
-        var profileFields: [ProfileField: String?] { [.tier: tier, .segment: segment, .lifecycle: lifecycle] }
-    }
-
     /// The settings key of the last order the interests were read up to.
     static let interestsWatermark = "interests_watermark"
 
@@ -117,7 +79,10 @@ extension SQLiteHubStore {
             var activity = CustomerActivity()
             try CustomerTotalsColumn.decode(row["totals"], into: &activity)
             let orders: Int64 = row["orders"]
-            let stored = StoredScore(id: id, row: row)
+            let stored = StoredScore(
+                id: id, recency: row["rfm_recency"], frequency: row["rfm_frequency"], monetary: row["rfm_monetary"], segment: row["segment"],
+                tier: row["tier"], lifecycle: row["lifecycle"], churnRisk: row["churn_risk"], interestsColumn: row["interests"]
+            )
             if stored.interests == nil, orders > 0 { stale.insert(id) }
             previous[id] = stored
             // Points only when they count toward tiers: the one reason to decode a state.
@@ -126,7 +91,7 @@ extension SQLiteHubStore {
                 points = (try? ProfileState(compactBytes: [UInt8](bytes)))?.pointsBalance ?? 0
             }
             // An erased customer's counters are cleared: no orders, no tier.
-            let inWindow = orders > 0 ? WindowSums(column: row["window_spend"], orders: row["window_orders"]) : nil
+            let inWindow = orders > 0 ? TierWindowSums(column: row["window_spend"], orders: row["window_orders"]) : nil
             inputs.append(CustomerScoring.Input(
                 id: id, orders: orders, firstPurchase: Date(millis: row["first_purchase_ms"]), lastPurchase: Date(millis: row["last_purchase_ms"]),
                 spend: activity.spend, windowSpend: inWindow?.spend ?? [:], windowOrders: inWindow?.orders ?? 0, points: points,

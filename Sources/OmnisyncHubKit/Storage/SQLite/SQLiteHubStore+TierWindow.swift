@@ -27,37 +27,6 @@ extension SQLiteHubStore {
 
     static let tierWindowKey = "tier_window"
 
-    /// A customer's sums in the window.
-    struct WindowSums: Hashable, Sendable {
-        var spend: [Currency: Int64] = [:]
-        var orders: Int64 = 0
-
-        /// Adds `count` orders totalling `total` (`sign` −1 takes them away):
-        /// sales count and add their total, returns take theirs back.
-        mutating func add(kind: String, currency: Currency, total: Int64, count: Int64 = 1, sign: Int64) {
-            let sale = kind == "sale"
-            spend[currency, default: 0] += sign * (sale ? total : -total)
-            if spend[currency] == 0 { spend[currency] = nil }
-            if sale { orders += sign * count }
-        }
-
-        /// The `window_spend` column: `EUR:1250,USD:-300`, currencies sorted; empty for none.
-        var column: String {
-            spend.sorted { $0.key < $1.key }.map { "\($0.key.rawValue):\($0.value)" }.joined(separator: ",")
-        }
-
-        init() {}
-
-        init(column: String, orders: Int64) {
-            for pair in column.split(separator: ",") {
-                let parts = pair.split(separator: ":")
-                guard parts.count == 2, let currency = Currency(rawValue: String(parts[0])), let amount = Int64(parts[1]) else { continue }
-                spend[currency] = amount
-            }
-            self.orders = orders
-        }
-    }
-
     /// Moves every customer's sums to the window ending at `now`.
     func advanceTierWindow(to now: Date) async throws(HubError) {
         let settings = try await crmSettings()
@@ -70,20 +39,20 @@ extension SQLiteHubStore {
         // Rebuild: absolute sums as of one snapshot, written in chunks (idempotent), then moved on from there.
         let (sums, stored, lastOrder) = try await read { db in
             let lastOrder = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM orders") ?? 0
-            var sums: [String: WindowSums] = [:]
+            var sums: [String: TierWindowSums] = [:]
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT customer, kind, currency, SUM(total) AS total, COUNT(*) AS n FROM orders
                 WHERE at_ms >= ? AND customer IS NOT NULL AND id <= ? GROUP BY customer, kind, currency
                 """, arguments: [start, lastOrder])
             while let row = try rows.next() {
                 guard let currency = Currency(rawValue: row["currency"]) else { continue }
-                var sum = sums[row["customer"], default: WindowSums()]
+                var sum = sums[row["customer"], default: TierWindowSums()]
                 sum.add(kind: row["kind"], currency: currency, total: row["total"], count: row["n"], sign: 1)
                 sums[row["customer"]] = sum
             }
-            var stored: [String: WindowSums] = [:]
+            var stored: [String: TierWindowSums] = [:]
             let current = try Row.fetchCursor(db, sql: "SELECT id, window_spend, window_orders FROM customers WHERE window_spend != '' OR window_orders != 0")
-            while let row = try current.next() { stored[row["id"]] = WindowSums(column: row["window_spend"], orders: row["window_orders"]) }
+            while let row = try current.next() { stored[row["id"]] = TierWindowSums(column: row["window_spend"], orders: row["window_orders"]) }
             return (sums, stored, lastOrder)
         }
         let changed = Array(Set(sums.keys).union(stored.keys).filter { sums[$0] != stored[$0] })
@@ -92,7 +61,7 @@ extension SQLiteHubStore {
             let chunk = changed[index..<min(index + Self.recomputeChunk, changed.count)]
             try await write { db in
                 for id in chunk {
-                    let sum = sums[id] ?? WindowSums()
+                    let sum = sums[id] ?? TierWindowSums()
                     // A customer marked stale since the snapshot is summed again from their orders.
                     try db.run(
                         sql: "UPDATE customers SET window_spend = ?, window_orders = ? WHERE id = ? AND window_stale = 0",
@@ -113,10 +82,10 @@ extension SQLiteHubStore {
     /// the orders that entered and left the window applied to everyone else.
     private static func moveTierWindow(_ db: Database, from state: TierWindowState, to start: Int64) throws {
         let lastOrder = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM orders") ?? 0
-        var sums: [String: WindowSums] = [:]
+        var sums: [String: TierWindowSums] = [:]
         var exact: Set<String> = []
         for id in try String.fetchAll(db, sql: "SELECT id FROM customers WHERE window_stale = 1") {
-            var sum = WindowSums()
+            var sum = TierWindowSums()
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT kind, currency, total FROM orders WHERE customer = ? AND at_ms >= ?", arguments: [id, start]
             )
@@ -136,7 +105,7 @@ extension SQLiteHubStore {
                     let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT window_spend, window_orders FROM customers WHERE id = ?"), arguments: [id])
                     // Orders of a customer merged away since are under the survivor, which is stale.
                     guard let current else { continue }
-                    sums[id] = WindowSums(column: current["window_spend"], orders: current["window_orders"])
+                    sums[id] = TierWindowSums(column: current["window_spend"], orders: current["window_orders"])
                 }
                 sums[id]!.add(kind: row["kind"], currency: currency, total: row["total"], sign: sign)
             }
