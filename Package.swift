@@ -251,6 +251,9 @@ let package = Package(
                 "OmnisyncAgentKit",
                 // To make a client certificate from a CA the hub does not trust.
                 "OmnisyncHubKit",
+                // To check exactly-once in the PostgreSQL backend's tables.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 // Depending on the executables makes `swift test` build them.
                 "omnisync-agent",
                 "omnisync-hub",

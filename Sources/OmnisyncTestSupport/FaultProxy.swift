@@ -28,6 +28,9 @@ public final class FaultProxy: Sendable {
     private struct State {
         var faults: [Fault]
         var upstreamPort: Int
+        /// With several (a balancer), each new connection goes to the next.
+        var upstreamPorts: [Int] = []
+        var connections = 0
         var random: SeededGenerator
         var drawn: [Fault: Int] = [:]
         var open = true
@@ -74,7 +77,18 @@ public final class FaultProxy: Sendable {
 
     /// Forwards new connections to `port` from now on.
     public func forward(to port: Int) {
-        state.withLock { $0.upstreamPort = port }
+        state.withLock {
+            $0.upstreamPort = port
+            $0.upstreamPorts = []
+        }
+    }
+
+    /// A round-robin load balancer in front of several servers (hub
+    /// replicas): each new connection goes to the next of `ports`.
+    public static func balancer(across ports: [Int]) throws -> FaultProxy {
+        let proxy = try FaultProxy(upstreamPort: ports[0], faults: [.none])
+        proxy.state.withLock { $0.upstreamPorts = ports }
+        return proxy
     }
 
     /// How many connections drew each fault so far.
@@ -94,6 +108,10 @@ public final class FaultProxy: Sendable {
             let (fault, upstreamPort, cutAfter) = state.withLock { state -> (Fault, Int, Int) in
                 let fault = state.faults.randomElement(using: &state.random) ?? .none
                 state.drawn[fault, default: 0] += 1
+                if !state.upstreamPorts.isEmpty {
+                    state.upstreamPort = state.upstreamPorts[state.connections % state.upstreamPorts.count]
+                    state.connections += 1
+                }
                 // A cut falls somewhere inside the first few kilobytes: the TLS
                 // handshake, the request's headers, or its body.
                 return (fault, state.upstreamPort, Int.random(in: 200...6000, using: &state.random))

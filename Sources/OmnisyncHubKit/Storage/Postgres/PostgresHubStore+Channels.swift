@@ -77,14 +77,7 @@ extension PostgresHubStore: ChannelStore {
                 if let email = identity.email { keys.insert("email:" + email.value) }
                 if let phone = identity.phone { keys.insert("phone:" + phone.value) }
             }
-            if !keys.isEmpty {
-                try await connection.query(
-                    """
-                    SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(\(Array(keys))::text[]) AS k ORDER BY h) AS s
-                    """,
-                    logger: logger
-                )
-            }
+            try await Self.lockIdentifiers(connection, keys, logger: logger)
             var applied = try await Self.appliedOrders(connection, orders, logger: logger)
             var clock = try await Self.hubClock(connection, logger: logger)
             var stamped: Set<CustomerID> = []

@@ -216,6 +216,9 @@ extension PostgresHubStore: SyncStore {
         _ connection: PostgresConnection, for entries: [IncomingEntry], terminal: TerminalRecord, lastClamped: HLCTimestamp?, receivedAt: Date, logger: Logger
     ) async throws -> Ingestor.Input {
         let references = Ingestor.references(in: entries)
+        // A card enrolled at two tills reaches two replicas at once: the second
+        // waits for the first to commit, then finds the card and merges.
+        try await lockIdentifiers(connection, Set(references.cards.map { "card:" + $0.rawValue }), logger: logger)
         var aliases = try await PostgresCustomerRows.resolveMany(connection, references.customers, logger: logger)
         var targets = Set(references.customers.map { aliases[$0] ?? $0 })
         var owners: [CardNumber: CustomerID] = [:]
@@ -251,6 +254,19 @@ extension PostgresHubStore: SyncStore {
             terminal: terminal.id, store: terminal.store, policy: try await policy(connection, store: terminal.store, logger: logger),
             receivedAt: receivedAt, clockToleranceMillis: settings.clockToleranceMillis, lastClamped: lastClamped, corrections: corrections,
             customers: customers, aliases: aliases, cardOwners: owners
+        )
+    }
+
+    /// Takes a transaction-scoped advisory lock on each identifier (a card,
+    /// an email, a phone), in one order, so transactions that would create
+    /// or claim the same one take turns.
+    static func lockIdentifiers(_ connection: PostgresConnection, _ keys: Set<String>, logger: Logger) async throws {
+        guard !keys.isEmpty else { return }
+        try await connection.query(
+            """
+            SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(\(Array(keys))::text[]) AS k ORDER BY h) AS s
+            """,
+            logger: logger
         )
     }
 
