@@ -23,6 +23,8 @@ final class CurlMultiLoad {
     struct Client {
         var headers: [String]
         var requests: [Request]
+        /// The server this client talks to, when not the load's own (one of several replicas).
+        var baseURL: String? = nil
     }
 
     struct Result {
@@ -65,7 +67,8 @@ final class CurlMultiLoad {
         func start(_ handle: UnsafeMutableRawPointer, _ request: Request) throws {
             var code = CURLE_OK
             func set(_ result: CURLcode) { if code == CURLE_OK { code = result } }
-            set(omnisync_curl_setopt_string(handle, CURLOPT_URL, baseURL + request.path))
+            let server = clientOf[handle].flatMap { clients[$0].baseURL } ?? baseURL
+            set(omnisync_curl_setopt_string(handle, CURLOPT_URL, server + request.path))
             if request.method == "GET" {
                 set(omnisync_curl_setopt_long(handle, CURLOPT_HTTPGET, 1))
             } else {

@@ -15,6 +15,10 @@ struct HubLoadBenchmark {
     var entriesPerPush = 5
     var directory: String
     var binaries: String
+    /// `--database` for the hub (nil: its embedded SQLite).
+    var database: String? = nil
+    /// Hub processes serving the load, terminals spread evenly (PostgreSQL only).
+    var replicas = 1
 
     struct Result {
         var pushes: CurlMultiLoad.Result
@@ -25,12 +29,21 @@ struct HubLoadBenchmark {
 
     func run(progress: @escaping (String) -> Void) async throws -> Result {
         let hubDirectory = directory + "/hub"
-        let (hub, url) = try ServerProcess.freshHub(binaries: binaries, scratch: directory)
-        defer { hub.stop() }
+        let extra = database.map { ["--database", $0] } ?? []
+        let (hub, url) = try ServerProcess.freshHub(binaries: binaries, scratch: directory, extraArguments: extra)
+        var hubs = [hub]
+        var urls = [url]
+        defer { hubs.forEach { $0.stop() } }
+        // More replicas on the same database, sharing the first one's TLS material.
+        for _ in 1..<max(replicas, 1) {
+            let replica = try ServerProcess(binaries + "/omnisync-hub", ["serve", "--data-dir", hubDirectory, "--listen", "127.0.0.1:0"] + extra)
+            hubs.append(replica)
+            urls.append(try replica.waitForLine(containing: "listening on ").components(separatedBy: "listening on ").last!)
+        }
 
         // Registered straight in the hub's database, as `terminals add` does while serve runs.
         progress("hub load: registering \(terminals) terminals")
-        let store = try SQLiteHubStore(path: hubDirectory + "/hub.sqlite")
+        let store = try await HubStores.open(database.map { .postgres(url: $0) } ?? .sqlite(path: hubDirectory + "/hub.sqlite"))
         var clients: [CurlMultiLoad.Client] = []
         var healthClients: [CurlMultiLoad.Client] = []
         for index in 0..<terminals {
@@ -40,16 +53,18 @@ struct HubLoadBenchmark {
                 TerminalID(rawValue: id)!, store: StoreID(rawValue: "S-\(index / 5)")!, tokenHash: TerminalToken.hash(token), at: Date()
             )
             let headers = ["Authorization: Bearer \(token)", "Content-Type: application/json", "Accept: application/json"]
-            clients.append(CurlMultiLoad.Client(headers: headers, requests: try pushes(for: id)))
+            let server = urls[index % urls.count]
+            clients.append(CurlMultiLoad.Client(headers: headers, requests: try pushes(for: id), baseURL: server))
             healthClients.append(CurlMultiLoad.Client(
-                headers: headers, requests: Array(repeating: .init(method: "GET", path: "/healthz", body: nil), count: pushesPerTerminal)
+                headers: headers, requests: Array(repeating: .init(method: "GET", path: "/healthz", body: nil), count: pushesPerTerminal),
+                baseURL: server
             ))
         }
 
         let load = CurlMultiLoad(baseURL: url, caFile: hubDirectory + "/tls/ca.pem")
         let health = try load.run(healthClients) { progress("hub load: /healthz \($0)/\($1)") }
         let pushes = try load.run(clients) { progress("hub load: pushes \($0)/\($1)") }
-        let peak = hub.peakResidentBytes
+        let peak = hubs.compactMap(\.peakResidentBytes).max()
         let status = try await store.status()
         let expected = Int64(pushesPerTerminal * entriesPerPush)
         return Result(

@@ -19,6 +19,8 @@ struct HubLoadCommand: AsyncParsableCommand {
     @Option(help: "Simulated terminals, each on its own connection.") var terminals = 500
     @Option(help: "Pushes each terminal makes, one after the other.") var pushes = 20
     @Option(help: "Entries per push.") var batch = 5
+    @Option(help: "The hub's --database (a fresh postgres://... database; default: embedded SQLite).") var database: String?
+    @Option(help: "Hub replicas serving the load, terminals spread over them (needs --database postgres://...).") var replicas = 1
     @Flag(help: "A small run (50 terminals, 5 pushes each) that only checks the benchmark works.") var quick = false
     @Option(name: .customLong("repeat"), help: "Accepted for symmetry with the other benchmarks; runs once.") var repetitions = 1
     @Flag(help: "Print JSON.") var json = false
@@ -46,6 +48,9 @@ struct HubLoadCommand: AsyncParsableCommand {
         guard terminals >= 1, pushes >= 1, (1...500).contains(batch) else {
             throw ValidationError("--terminals and --pushes must be at least 1, --batch from 1 to 500")
         }
+        guard (1...8).contains(replicas), replicas == 1 || database?.hasPrefix("postgres") == true else {
+            throw ValidationError("--replicas is 1 to 8, and more than 1 needs --database postgres://...")
+        }
     }
 
     func run() async throws {
@@ -56,7 +61,7 @@ struct HubLoadCommand: AsyncParsableCommand {
             }
             let benchmark = HubLoadBenchmark(
                 terminals: quick ? 50 : terminals, pushesPerTerminal: quick ? 5 : pushes, entriesPerPush: batch,
-                directory: URL(fileURLWithPath: dir).standardizedFileURL.path, binaries: binaries
+                directory: URL(fileURLWithPath: dir).standardizedFileURL.path, binaries: binaries, database: database, replicas: replicas
             )
             let result = try await benchmark.run { Output.progress($0) }
             Output.endProgress()
@@ -76,7 +81,8 @@ struct HubLoadCommand: AsyncParsableCommand {
             if json {
                 try Output.json(report)
             } else {
-                print("hub load: \(report.terminals) terminals on their own HTTPS connections, \(benchmark.pushesPerTerminal) pushes of \(report.entriesPerPush) entries each")
+                let backend = database == nil ? "embedded SQLite" : "PostgreSQL, \(replicas) replica\(replicas == 1 ? "" : "s")"
+                print("hub load (\(backend)): \(report.terminals) terminals on their own HTTPS connections, \(benchmark.pushesPerTerminal) pushes of \(report.entriesPerPush) entries each")
                 func row(_ name: String, _ figures: Figures) -> [String] {
                     [name, String(format: "%.0f", figures.perSecond), String(format: "%.1f", figures.p50Milliseconds),
                      String(format: "%.1f", figures.p99Milliseconds), String(format: "%.1f", figures.maxMilliseconds), "\(figures.failures)"]

@@ -28,10 +28,10 @@ final class ServerProcess {
 
     /// Empties `scratch` and starts `omnisync-hub serve` on a free loopback
     /// port with its data dir in `scratch/hub`; returns it and its URL.
-    static func freshHub(binaries: String, scratch: String) throws -> (ServerProcess, String) {
+    static func freshHub(binaries: String, scratch: String, extraArguments: [String] = []) throws -> (ServerProcess, String) {
         try? FileManager.default.removeItem(atPath: scratch)
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        let hub = try ServerProcess(binaries + "/omnisync-hub", ["serve", "--data-dir", scratch + "/hub", "--listen", "127.0.0.1:0"])
+        let hub = try ServerProcess(binaries + "/omnisync-hub", ["serve", "--data-dir", scratch + "/hub", "--listen", "127.0.0.1:0"] + extraArguments)
         let url = try hub.waitForLine(containing: "listening on ").components(separatedBy: "listening on ").last!
         return (hub, url)
     }

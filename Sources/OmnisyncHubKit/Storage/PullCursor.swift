@@ -36,6 +36,19 @@ public struct PullCursor: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { epoch.map { "\($0):\(seq)" } ?? String(seq) }
 
+    /// The cursor a terminal sent back (nil for its first pull); anything
+    /// the hub did not issue is refused with a message saying what to send.
+    public static func received(_ text: String?) throws(HubError) -> PullCursor? {
+        guard let text else { return nil }
+        guard let cursor = PullCursor(text) else {
+            throw HubError(.malformedRequest, "invalid cursor '\(text.prefix(40))': send back the cursor of the previous pull")
+        }
+        return cursor
+    }
+
+    /// Profiles in one page: what the terminal asked for, 1 to 1,000.
+    public static func pageSize(_ limit: Int) -> Int { min(max(limit, 1), 1000) }
+
     /// Where to start answering `cursor` in `epoch` when the hub has issued
     /// change sequences up to `highest`: after the cursor, or from the start
     /// when it belongs to another history. `ahead` is true when the cursor is

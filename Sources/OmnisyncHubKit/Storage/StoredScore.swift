@@ -39,4 +39,24 @@ struct StoredScore: Hashable, Sendable {
 
     /// The fields the tills show.
     var profileFields: [ProfileField: String?] { [.tier: tier, .segment: segment, .lifecycle: lifecycle] }
+
+    /// Whether the tills must be told: tier, segment, stage, churn flag or interests differ from `before`.
+    func changesProfile(from before: StoredScore?) -> Bool {
+        profileFields != before?.profileFields || churnRisk != before?.churnRisk || interests != before?.interests
+    }
+
+    /// Writes what the tills show of this score into `state` as one
+    /// hub-stamped profile change (fields, the churn-risk tag, interest
+    /// tags: ``HubTags``); false, and `state` untouched, when it already shows it.
+    func write(into state: inout ProfileState, stamp: () -> HLCTimestamp) throws(HubError) -> Bool {
+        let fields = profileFields.filter { state.fields[$0.key]?.value != $0.value }
+        let (add, remove) = HubTags.changes(to: state.tags, churnRisk: churnRisk, interests: interests)
+        guard !fields.isEmpty || !add.isEmpty || !remove.isEmpty else { return false }
+        do throws(ApplyError) {
+            try state.apply(.profile(ProfileEvent(customer: id, set: fields, addTags: add, removeTags: remove)), by: .hub, at: stamp()) { "the recompute" }
+        } catch {
+            throw HubError(.storage, "cannot write the scores of customer \(id): \(error.message)")
+        }
+        return true
+    }
 }

@@ -20,6 +20,19 @@ public struct TerminalRecord: Sendable, Hashable {
     public var tokenHash: String?
 
     public var isRevoked: Bool { revokedAt != nil }
+
+    /// Checks, inside a push's transaction, that the terminal as stored now
+    /// (`revoked`, `tokenHash`) still admits the push this record
+    /// authenticated: a revocation or a token rotation that landed while
+    /// the push was in flight refuses it at commit, not only at the door.
+    func checkStillAdmitted(revoked: Bool, tokenHash: String?) throws(HubError) {
+        if revoked {
+            throw HubError(.terminalRevoked, "terminal \(id) was revoked; register the device again to get a new token")
+        }
+        if let authenticated = self.tokenHash, tokenHash != authenticated {
+            throw HubError(.unauthorized, "the token of terminal \(id) was replaced while this push was in flight; use the new token")
+        }
+    }
 }
 
 /// When a terminal's request arrived, and what its clock said when it sent it.

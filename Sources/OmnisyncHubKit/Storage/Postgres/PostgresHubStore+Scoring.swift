@@ -135,10 +135,7 @@ extension PostgresHubStore: ScoringStore {
                 logger: logger
             )
         }
-        let profileChanges = chunk.filter { stored in
-            let before = previous[stored.id]
-            return stored.profileFields != before?.profileFields || stored.churnRisk != before?.churnRisk || stored.interests != before?.interests
-        }
+        let profileChanges = chunk.filter { $0.changesProfile(from: previous[$0.id]) }
         guard !profileChanges.isEmpty else { return 0 }
         // Locked and read again: a push may have changed them since the scores were read.
         let records = try await PostgresCustomerRows.loadMany(connection, ids: Set(profileChanges.map(\.id)), lock: true, logger: logger)
@@ -147,17 +144,7 @@ extension PostgresHubStore: ScoringStore {
         for stored in profileChanges {
             guard var record = records[stored.id], !record.state.isErased else { continue }
             let loaded = record
-            let fields = stored.profileFields.filter { record.state.fields[$0.key]?.value != $0.value }
-            let (add, remove) = HubTags.changes(to: record.state.tags, churnRisk: stored.churnRisk, interests: stored.interests)
-            guard !fields.isEmpty || !add.isEmpty || !remove.isEmpty else { continue }
-            let stamp = clock.tick(wallMillis: now.millis)
-            do throws(ApplyError) {
-                try record.state.apply(
-                    .profile(ProfileEvent(customer: stored.id, set: fields, addTags: add, removeTags: remove)), by: .hub, at: stamp
-                ) { "the recompute" }
-            } catch {
-                throw HubError(.storage, "cannot write the scores of customer \(stored.id): \(error.message)")
-            }
+            guard try stored.write(into: &record.state, stamp: { clock.tick(wallMillis: now.millis) }) else { continue }
             try await PostgresCustomerRows.save(connection, record, before: loaded, stateChanged: true, logger: logger)
             stamped.insert(stored.id)
         }

@@ -89,6 +89,18 @@ extension PostgresHubStore: SettingsStore {
         return HybridLogicalClock(replica: .hub, resumingAfter: last)
     }
 
+    /// One hub stamp, ticked and saved in a transaction of its own, so the
+    /// clock's row is locked only for that moment. A stamp reserved and not
+    /// used leaves a gap, which clocks allow.
+    func reserveHubStamp(at now: Date) async throws(HubError) -> HLCTimestamp {
+        try await transaction { connection in
+            var clock = try await Self.hubClock(connection, logger: logger)
+            let stamp = clock.tick(wallMillis: now.millis)
+            try await Self.saveHubClock(connection, clock, logger: logger)
+            return stamp
+        }
+    }
+
     static func saveHubClock(_ connection: PostgresConnection, _ clock: HybridLogicalClock, logger: Logger) async throws {
         try await connection.query(
             """

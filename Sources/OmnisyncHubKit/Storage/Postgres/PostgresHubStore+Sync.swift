@@ -11,19 +11,18 @@ import PostgresNIO
 /// touches, in id order, and stamps the changed ones last.
 extension PostgresHubStore: SyncStore {
     public func push(_ batch: IncomingPush, from terminal: TerminalRecord, contact: TerminalContact) async throws(HubError) -> PushResponse {
-        try await transaction { connection in
+        // The hub's stamp for the purchase events this batch may raise, taken
+        // apart: the clock's row is then locked for a moment, not for the
+        // whole push (which would serialise every push of every replica).
+        let stamp = try await reserveHubStamp(at: contact.receivedAt)
+        return try await transaction { connection in
             let rows = try await connection.query(
                 "SELECT acknowledged_seq, last_clamped, token_hash, revoked_at_ms FROM terminals WHERE id = \(terminal.id.rawValue) FOR UPDATE",
                 logger: logger
             ).collect()
             guard let row = rows.first else { throw HubError(.unknownTerminal, "terminal \(terminal.id) is not registered") }
             let (acknowledged, lastClamped, tokenHash, revokedAt) = try row.decode((Int64, String?, String, Int64?).self)
-            if revokedAt != nil {
-                throw HubError(.terminalRevoked, "terminal \(terminal.id) was revoked; register the device again to get a new token")
-            }
-            if let authenticated = terminal.tokenHash, tokenHash != authenticated {
-                throw HubError(.unauthorized, "the token of terminal \(terminal.id) was replaced while this push was in flight; use the new token")
-            }
+            try terminal.checkStillAdmitted(revoked: revokedAt != nil, tokenHash: tokenHash)
             if let first = batch.entries.first?.seq, first > acknowledged + 1 {
                 // Restored from a backup: a new epoch sends every terminal's pulls back to the start.
                 _ = try await Self.rotateEpochAfterRestore(connection, at: contact.receivedAt, logger: logger)
@@ -44,7 +43,9 @@ extension PostgresHubStore: SyncStore {
                 input.chainTip = .hash(tip)
             }
             let output = Ingestor().ingest(plan.accepted, input)
-            try await Self.write(output, loaded: input.customers, terminal: terminal, receivedAt: contact.receivedAt, connection, logger: logger)
+            try await Self.write(
+                output, loaded: input.customers, terminal: terminal, receivedAt: contact.receivedAt, eventStamp: stamp, connection, logger: logger
+            )
             try await connection.query(
                 """
                 UPDATE terminals SET acknowledged_seq = \(plan.acknowledgedSeq), reported_backlog = \(batch.backlog),
@@ -61,16 +62,8 @@ extension PostgresHubStore: SyncStore {
     }
 
     public func pull(for terminal: TerminalRecord, after cursor: String?, limit: Int, contact: TerminalContact) async throws(HubError) -> PullPage {
-        let parsed: PullCursor?
-        if let cursor {
-            guard let value = PullCursor(cursor) else {
-                throw HubError(.malformedRequest, "invalid cursor '\(cursor.prefix(40))': send back the cursor of the previous pull")
-            }
-            parsed = value
-        } else {
-            parsed = nil
-        }
-        let pageSize = min(max(limit, 1), 1000)
+        let parsed = try PullCursor.received(cursor)
+        let pageSize = PullCursor.pageSize(limit)
         return try await transaction { connection in
             try await Self.recordContact(connection, terminal: terminal.id, contact, logger: logger)
             var epoch = try await Self.epoch(connection, logger: logger)
@@ -272,7 +265,7 @@ extension PostgresHubStore: SyncStore {
 
     /// Writes what the ``Ingestor`` decided: the entries, then their effects.
     static func write(
-        _ output: Ingestor.Output, loaded: [CustomerID: CustomerRecord], terminal: TerminalRecord, receivedAt: Date,
+        _ output: Ingestor.Output, loaded: [CustomerID: CustomerRecord], terminal: TerminalRecord, receivedAt: Date, eventStamp: HLCTimestamp?,
         _ connection: PostgresConnection, logger: Logger
     ) async throws {
         for stored in output.stored {
@@ -296,13 +289,13 @@ extension PostgresHubStore: SyncStore {
                 )
             }
         }
-        try await writeEffects(output, loaded: loaded, terminal: terminal, receivedAt: receivedAt, connection, logger: logger)
+        try await writeEffects(output, loaded: loaded, terminal: terminal, receivedAt: receivedAt, eventStamp: eventStamp, connection, logger: logger)
     }
 
     /// Writes the effects of applied entries on customers, logs and clocks,
     /// stamping the changed customers last.
     static func writeEffects(
-        _ output: Ingestor.Output, loaded: [CustomerID: CustomerRecord], terminal: TerminalRecord, receivedAt: Date,
+        _ output: Ingestor.Output, loaded: [CustomerID: CustomerRecord], terminal: TerminalRecord, receivedAt: Date, eventStamp: HLCTimestamp? = nil,
         _ connection: PostgresConnection, logger: Logger
     ) async throws {
         var erasedCards: [CustomerID: Set<CardNumber>] = [:]
@@ -315,7 +308,9 @@ extension PostgresHubStore: SyncStore {
         let linked = try await PostgresCustomerRows.linkedCustomers(connection, store: terminal.store, Set(output.customers.keys), logger: logger)
         var customers = output.customers
         var changedStates = output.changedStates
-        try await raisePurchaseEvents(connection, output, loaded: loaded, customers: &customers, changedStates: &changedStates, at: receivedAt, logger: logger)
+        try await raisePurchaseEvents(
+            connection, output, loaded: loaded, customers: &customers, changedStates: &changedStates, at: receivedAt, stamp: eventStamp, logger: logger
+        )
         var stamped: Set<CustomerID> = []
         for (id, record) in customers.sorted(by: { $0.key < $1.key }) {
             var newlyLinked = false
@@ -362,7 +357,8 @@ extension PostgresHubStore: SyncStore {
     /// and tags those customers' profiles (see ``SQLiteHubStore``).
     static func raisePurchaseEvents(
         _ connection: PostgresConnection, _ output: Ingestor.Output, loaded: [CustomerID: CustomerRecord],
-        customers: inout [CustomerID: CustomerRecord], changedStates: inout Set<CustomerID>, at receivedAt: Date, logger: Logger
+        customers: inout [CustomerID: CustomerRecord], changedStates: inout Set<CustomerID>, at receivedAt: Date, stamp reserved: HLCTimestamp?,
+        logger: Logger
     ) async throws {
         let purchases = output.stored.compactMap { stored -> PurchaseEvents.Purchase? in
             guard stored.quarantineReason == nil, let customer = stored.customer, let entry = stored.entry, case .sale(let sale) = entry.event,
@@ -374,9 +370,14 @@ extension PostgresHubStore: SyncStore {
         let largeAmount = try await setting(connection, "crm_settings", default: CRMSettings.default, logger: logger).largePurchase
         let events = PurchaseEvents.detect(purchases, ordersBefore: { loaded[$0]?.activity.orders ?? 0 }, largeAmount: largeAmount)
         guard !events.isEmpty else { return }
-        var clock = try await hubClock(connection, logger: logger)
-        let stamp = clock.tick(wallMillis: receivedAt.millis)
-        try await saveHubClock(connection, clock, logger: logger)
+        let stamp: HLCTimestamp
+        if let reserved {
+            stamp = reserved
+        } else {
+            var clock = try await hubClock(connection, logger: logger)
+            stamp = clock.tick(wallMillis: receivedAt.millis)
+            try await saveHubClock(connection, clock, logger: logger)
+        }
         for (id, raised) in Dictionary(grouping: events, by: \.customer) {
             guard var record = customers[id] else { continue }
             let before = record.state

@@ -5,21 +5,8 @@ import PostgresNIO
 /// Sales, returns and online orders as facts on PostgreSQL (see ``OrderRows``).
 enum PostgresOrderRows {
     static func insert(_ connection: PostgresConnection, entry: JournalEntry, customer: CustomerID?, store: StoreID, logger: Logger) async throws {
-        let kind: String
-        let lines: [SaleLine]
-        let total: Money
-        let receipt: String?
-        var earned: Int64 = 0
-        var redeemed: Int64 = 0
-        switch entry.event {
-        case .sale(let sale):
-            (kind, lines, total, receipt, earned, redeemed) = ("sale", sale.lines, sale.total, sale.receipt, sale.pointsEarned, sale.pointsRedeemed)
-        case .return(let ret):
-            (kind, lines, total, receipt) = ("return", ret.lines, ret.total, ret.receipt)
-            earned = -ret.pointsReversed
-        case .scan, .profile:
-            return
-        }
+        guard let fact = OrderFact(entry.event) else { return }
+        let (kind, lines, total, receipt, earned, redeemed) = (fact.kind, fact.lines, fact.total, fact.receipt, fact.earned, fact.redeemed)
         let id = try await connection.query(
             """
             INSERT INTO orders (kind, channel, store, terminal, seq, customer, at_ms, currency, total, points_earned, points_redeemed, receipt)

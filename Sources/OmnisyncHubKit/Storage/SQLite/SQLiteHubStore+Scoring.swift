@@ -166,23 +166,11 @@ extension SQLiteHubStore {
                     stored.interestsColumn, id.rawValue,
                 ]
             )
-            let before = previous[id]
-            guard stored.profileFields != before?.profileFields || stored.churnRisk != before?.churnRisk || stored.interests != before?.interests
-            else { continue }
+            guard stored.changesProfile(from: previous[id]) else { continue }
             // Read again in this transaction: a push may have changed it since the scores were read.
             guard var record = try CustomerRows.load(db, id: id), !record.state.isErased else { continue }
             let loaded = record
-            let fields = stored.profileFields.filter { record.state.fields[$0.key]?.value != $0.value }
-            let (add, remove) = HubTags.changes(to: record.state.tags, churnRisk: stored.churnRisk, interests: stored.interests)
-            guard !fields.isEmpty || !add.isEmpty || !remove.isEmpty else { continue }
-            let stamp = clock.tick(wallMillis: now.millis)
-            do throws(ApplyError) {
-                try record.state.apply(
-                    .profile(ProfileEvent(customer: id, set: fields, addTags: add, removeTags: remove)), by: .hub, at: stamp
-                ) { "the recompute" }
-            } catch {
-                throw HubError(.storage, "cannot write the scores of customer \(id): \(error.message)")
-            }
+            guard try stored.write(into: &record.state, stamp: { clock.tick(wallMillis: now.millis) }) else { continue }
             changeSeq += 1
             try CustomerRows.save(db, record, before: loaded, changeSeq: changeSeq)
             profiles += 1

@@ -15,14 +15,7 @@ extension SQLiteHubStore {
             ) else {
                 throw HubError(.unknownTerminal, "terminal \(terminal.id) is not registered")
             }
-            // Checked again inside the transaction: a push authenticated just
-            // before a revocation or a token rotation must not commit.
-            if (current["revoked_at_ms"] as Int64?) != nil {
-                throw HubError(.terminalRevoked, "terminal \(terminal.id) was revoked; register the device again to get a new token")
-            }
-            if let authenticated = terminal.tokenHash, (current["token_hash"] as String?) != authenticated {
-                throw HubError(.unauthorized, "the token of terminal \(terminal.id) was replaced while this push was in flight; use the new token")
-            }
+            try terminal.checkStillAdmitted(revoked: (current["revoked_at_ms"] as Int64?) != nil, tokenHash: current["token_hash"])
             let acknowledged: Int64 = current["acknowledged_seq"]
             if let first = batch.entries.first?.seq, first > acknowledged + 1 {
                 // The terminal had entries acknowledged that the database no
@@ -69,16 +62,8 @@ extension SQLiteHubStore {
     }
 
     public func pull(for terminal: TerminalRecord, after cursor: String?, limit: Int, contact: TerminalContact) async throws(HubError) -> PullPage {
-        let parsed: PullCursor?
-        if let cursor {
-            guard let value = PullCursor(cursor) else {
-                throw HubError(.malformedRequest, "invalid cursor '\(cursor.prefix(40))': send back the cursor of the previous pull")
-            }
-            parsed = value
-        } else {
-            parsed = nil
-        }
-        let pageSize = min(max(limit, 1), 1000)
+        let parsed = try PullCursor.received(cursor)
+        let pageSize = PullCursor.pageSize(limit)
         return try await write { db in
             try Self.recordContact(db, terminal: terminal.id, contact)
             var epoch = try Self.epoch(db)
