@@ -426,4 +426,8 @@ extension PostgresHubStore: SyncStore {
 
 /// Thrown inside a transaction whose reads were overtaken by another
 /// replica's commit: the transaction is run again from the start.
-struct TransactionRetry: Error {}
+struct TransactionRetry: Error, CustomStringConvertible {
+    var description: String {
+        "concurrent changes by other hub replicas kept overtaking this request (\(PostgresHubStore.maxAttempts) attempts); send it again"
+    }
+}
