@@ -1,5 +1,7 @@
 public import Foundation
 public import OmnisyncCore
+import NIOCore
+import NIOFoundationCompat
 import PostgresNIO
 
 /// The terminals' sync on PostgreSQL: pushes stored exactly once and applied
@@ -268,17 +270,26 @@ extension PostgresHubStore: SyncStore {
         _ output: Ingestor.Output, loaded: [CustomerID: CustomerRecord], terminal: TerminalRecord, receivedAt: Date, eventStamp: HLCTimestamp?,
         _ connection: PostgresConnection, logger: Logger
     ) async throws {
-        for stored in output.stored {
+        // One statement for the batch's entries ('' and Int64.min stand for NULL: arrays carry no optionals).
+        if !output.stored.isEmpty {
+            let stored = output.stored
             try await connection.query(
                 """
                 INSERT INTO entries (terminal, seq, id, kind, customer, recorded_at_ms, received_at_ms, status, body, hash)
-                VALUES (\(terminal.id.rawValue), \(stored.incoming.seq), \(stored.incoming.storedID), \(stored.entry?.event.kind.rawValue),
-                    \(stored.customer?.rawValue), \(stored.entry?.recordedAt.millis), \(receivedAt.millis),
-                    \(stored.quarantineReason == nil ? "applied" : "quarantined"), \(try SQLiteHubStore.body(of: stored)),
-                    \(stored.incoming.recordedHash ?? stored.incoming.receivedHash))
+                SELECT \(terminal.id.rawValue), e.seq, e.id, NULLIF(e.kind, ''), NULLIF(e.customer, ''), NULLIF(e.recorded, \(Int64.min)),
+                    \(receivedAt.millis), e.status, e.body, e.hash
+                FROM unnest(\(stored.map(\.incoming.seq))::bigint[], \(stored.map(\.incoming.storedID))::text[],
+                    \(stored.map { $0.entry?.event.kind.rawValue ?? "" })::text[], \(stored.map { $0.customer?.rawValue ?? "" })::text[],
+                    \(stored.map { $0.entry?.recordedAt.millis ?? Int64.min })::bigint[],
+                    \(stored.map { $0.quarantineReason == nil ? "applied" : "quarantined" })::text[],
+                    \(try stored.map { ByteBuffer(data: try SQLiteHubStore.body(of: $0)) })::bytea[],
+                    \(stored.map { $0.incoming.recordedHash ?? $0.incoming.receivedHash })::text[])
+                    AS e(seq, id, kind, customer, recorded, status, body, hash)
                 """,
                 logger: logger
             )
+        }
+        for stored in output.stored {
             if let reason = stored.quarantineReason {
                 try await connection.query(
                     """
@@ -321,11 +332,10 @@ extension PostgresHubStore: SyncStore {
             if newlyLinked || changed { stamped.insert(id) }
             try await PostgresCustomerRows.save(connection, record, before: loaded[id], stateChanged: changed, logger: logger)
         }
-        for stored in output.stored where stored.quarantineReason == nil {
-            if let entry = stored.entry {
-                try await PostgresOrderRows.insert(connection, entry: entry, customer: stored.customer, store: terminal.store, logger: logger)
-            }
-        }
+        try await PostgresOrderRows.insert(
+            connection, output.stored.compactMap { stored in stored.quarantineReason == nil ? stored.entry.map { ($0, stored.customer) } : nil },
+            store: terminal.store, logger: logger
+        )
         for record in output.conflicts {
             try await insert(connection, record, logger: logger)
         }

@@ -4,19 +4,30 @@ import PostgresNIO
 
 /// Sales, returns and online orders as facts on PostgreSQL (see ``OrderRows``).
 enum PostgresOrderRows {
-    static func insert(_ connection: PostgresConnection, entry: JournalEntry, customer: CustomerID?, store: StoreID, logger: Logger) async throws {
-        guard let fact = OrderFact(entry.event) else { return }
-        let (kind, lines, total, receipt, earned, redeemed) = (fact.kind, fact.lines, fact.total, fact.receipt, fact.earned, fact.redeemed)
-        let id = try await connection.query(
+    /// Records the facts of a batch's applied sales and returns (scans and
+    /// profile changes have none) in two statements: the orders, then their
+    /// lines. ('' stands for NULL: arrays carry no optionals.)
+    static func insert(_ connection: PostgresConnection, _ entries: [(JournalEntry, CustomerID?)], store: StoreID, logger: Logger) async throws {
+        let facts = entries.compactMap { entry, customer in OrderFact(entry.event).map { (entry, customer, $0) } }
+        guard let terminal = facts.first?.0.terminal else { return }
+        var ids: [Int64: Int64] = [:]
+        for try await (id, seq) in try await connection.query(
             """
             INSERT INTO orders (kind, channel, store, terminal, seq, customer, at_ms, currency, total, points_earned, points_redeemed, receipt)
-            VALUES (\(kind), 'store', \(store.rawValue), \(entry.terminal.rawValue), \(entry.seq), \(customer?.rawValue), \(entry.recordedAt.millis),
-                \(total.currency.rawValue), \(total.amount), \(earned), \(redeemed), \(receipt))
-            RETURNING id
+            SELECT o.kind, 'store', \(store.rawValue), \(terminal.rawValue), o.seq, NULLIF(o.customer, ''), o.at, o.currency, o.total, o.earned,
+                o.redeemed, NULLIF(o.receipt, '')
+            FROM unnest(\(facts.map(\.2.kind))::text[], \(facts.map(\.0.seq))::bigint[], \(facts.map { $0.1?.rawValue ?? "" })::text[],
+                \(facts.map(\.0.recordedAt.millis))::bigint[], \(facts.map(\.2.total.currency.rawValue))::text[], \(facts.map(\.2.total.amount))::bigint[],
+                \(facts.map(\.2.earned))::bigint[], \(facts.map(\.2.redeemed))::bigint[], \(facts.map { $0.2.receipt ?? "" })::text[])
+                AS o(kind, seq, customer, at, currency, total, earned, redeemed, receipt)
+            RETURNING id, seq
             """,
             logger: logger
-        ).collect()[0].decode(Int64.self)
-        try await insertLines(connection, order: id, lines, logger: logger)
+        ).decode((Int64, Int64).self) {
+            ids[seq] = id
+        }
+        let lines = facts.flatMap { entry, _, fact in fact.lines.enumerated().map { (ids[entry.seq] ?? 0, Int64($0.offset + 1), $0.element) } }
+        try await insertLines(connection, lines, logger: logger)
     }
 
     /// Records an order of another channel, under its order id.
@@ -30,17 +41,17 @@ enum PostgresOrderRows {
             """,
             logger: logger
         ).collect()[0].decode(Int64.self)
-        try await insertLines(connection, order: id, order.lines, logger: logger)
+        try await insertLines(connection, order.lines.enumerated().map { (id, Int64($0.offset + 1), $0.element) }, logger: logger)
     }
 
-    private static func insertLines(_ connection: PostgresConnection, order id: Int64, _ lines: [SaleLine], logger: Logger) async throws {
+    /// Lines as (order id, line number, line), in one statement.
+    private static func insertLines(_ connection: PostgresConnection, _ lines: [(Int64, Int64, SaleLine)], logger: Logger) async throws {
         guard !lines.isEmpty else { return }
         try await connection.query(
             """
             INSERT INTO order_lines (order_id, line, sku, quantity, amount)
-            SELECT \(id), line, sku, quantity, amount
-            FROM unnest(\(lines.indices.map { Int64($0 + 1) })::bigint[], \(lines.map(\.sku))::text[], \(lines.map(\.quantity))::bigint[],
-                \(lines.map { $0.amount ?? 0 })::bigint[]) AS l(line, sku, quantity, amount)
+            SELECT * FROM unnest(\(lines.map(\.0))::bigint[], \(lines.map(\.1))::bigint[], \(lines.map(\.2.sku))::text[],
+                \(lines.map(\.2.quantity))::bigint[], \(lines.map { $0.2.amount ?? 0 })::bigint[])
             """,
             logger: logger
         )
