@@ -1,5 +1,6 @@
 import Foundation
 import OmnisyncCore
+import NIOCore
 import PostgresNIO
 
 /// How the PostgreSQL backend keeps a ``CustomerRecord`` (the same columns
@@ -99,6 +100,69 @@ enum PostgresCustomerRows {
         }
     }
 
+    /// Saves a batch's customers (see ``save(_:_:before:stateChanged:logger:)``)
+    /// with two statements whatever their number: one upsert of the new and
+    /// changed ones, one update of the counters of the others. (Int64.min
+    /// and '' stand for NULL: arrays carry no optionals.)
+    static func saveMany(_ connection: PostgresConnection, _ records: [(CustomerRecord, CustomerRecord?, Bool)], logger: Logger) async throws {
+        let sorted = records.sorted { $0.0.state.id < $1.0.state.id }
+        let upserted = sorted.filter { $0.2 || $0.1 == nil }.map(\.0)
+        let counted = sorted.filter { !$0.2 && $0.1 != nil && $0.1?.activity != $0.0.activity }.map(\.0)
+        func millis(_ date: Date?) -> Int64 { date?.millis ?? Int64.min }
+        if !upserted.isEmpty {
+            let activity = upserted.map(\.activity)
+            try await connection.query(
+                """
+                INSERT INTO customers (id, state, wire, change_seq, orders, returns, visits, first_purchase_ms, last_purchase_ms, last_seen_ms, totals)
+                SELECT c.id, c.state, NULL, 0, c.orders, c.returns, c.visits, NULLIF(c.first, \(Int64.min)), NULLIF(c.last, \(Int64.min)),
+                    NULLIF(c.seen, \(Int64.min)), NULLIF(c.totals, '')
+                FROM unnest(\(upserted.map(\.state.id.rawValue))::text[], \(upserted.map { ByteBuffer(bytes: $0.state.compactBytes) })::bytea[],
+                    \(activity.map { Int64($0.orders) })::bigint[], \(activity.map { Int64($0.returns) })::bigint[],
+                    \(activity.map { Int64($0.visits) })::bigint[], \(activity.map { millis($0.firstPurchase) })::bigint[],
+                    \(activity.map { millis($0.lastPurchase) })::bigint[], \(activity.map { millis($0.lastSeen) })::bigint[],
+                    \(activity.map { CustomerTotalsColumn.encode($0) ?? "" })::text[])
+                    AS c(id, state, orders, returns, visits, first, last, seen, totals)
+                ORDER BY c.id
+                ON CONFLICT (id) DO UPDATE SET state = excluded.state, wire = NULL,
+                    orders = excluded.orders, returns = excluded.returns, visits = excluded.visits,
+                    first_purchase_ms = excluded.first_purchase_ms, last_purchase_ms = excluded.last_purchase_ms,
+                    last_seen_ms = excluded.last_seen_ms, totals = excluded.totals
+                """,
+                logger: logger
+            )
+        }
+        if !counted.isEmpty {
+            let activity = counted.map(\.activity)
+            try await connection.query(
+                """
+                UPDATE customers SET orders = c.orders, returns = c.returns, visits = c.visits, first_purchase_ms = NULLIF(c.first, \(Int64.min)),
+                    last_purchase_ms = NULLIF(c.last, \(Int64.min)), last_seen_ms = NULLIF(c.seen, \(Int64.min)), totals = NULLIF(c.totals, '')
+                FROM unnest(\(counted.map(\.state.id.rawValue))::text[], \(activity.map { Int64($0.orders) })::bigint[],
+                    \(activity.map { Int64($0.returns) })::bigint[], \(activity.map { Int64($0.visits) })::bigint[],
+                    \(activity.map { millis($0.firstPurchase) })::bigint[], \(activity.map { millis($0.lastPurchase) })::bigint[],
+                    \(activity.map { millis($0.lastSeen) })::bigint[], \(activity.map { CustomerTotalsColumn.encode($0) ?? "" })::text[])
+                    AS c(id, orders, returns, visits, first, last, seen, totals)
+                WHERE customers.id = c.id
+                """,
+                logger: logger
+            )
+        }
+        for (record, before, changed) in sorted {
+            if changed || before == nil {
+                try await PostgresContactRows.update(connection, record.state, before: before?.state, logger: logger)
+            }
+            if record.state.isErased {
+                try await connection.query("DELETE FROM cards WHERE customer = \(record.state.id.rawValue)", logger: logger)
+            }
+            for card in record.state.cards where before?.state.cards.contains(card) != true {
+                try await connection.query(
+                    "INSERT INTO cards (card, customer) VALUES (\(card.rawValue), \(record.state.id.rawValue)) ON CONFLICT (card) DO NOTHING",
+                    logger: logger
+                )
+            }
+        }
+    }
+
     /// Gives `ids` the next change sequences, in id order: the transaction's
     /// last step, since it holds `change_counter`'s lock until commit.
     /// Sequences therefore become visible in the order they were handed
@@ -159,6 +223,22 @@ enum PostgresCustomerRows {
         var linked: Set<CustomerID> = []
         for try await id in try await connection.query(
             "SELECT customer FROM store_customers WHERE store = \(store.rawValue) AND customer = ANY(\(ids.map(\.rawValue)))", logger: logger
+        ).decode(String.self) {
+            if let id = CustomerID(rawValue: id) { linked.insert(id) }
+        }
+        return linked
+    }
+
+    /// Makes `customers` ones the store's terminals receive; returns those that were not.
+    static func linkStore(_ connection: PostgresConnection, store: StoreID, customers: Set<CustomerID>, logger: Logger) async throws -> Set<CustomerID> {
+        guard !customers.isEmpty else { return [] }
+        var linked: Set<CustomerID> = []
+        for try await id in try await connection.query(
+            """
+            INSERT INTO store_customers (store, customer) SELECT \(store.rawValue), c FROM unnest(\(customers.map(\.rawValue).sorted())::text[]) AS c
+            ON CONFLICT DO NOTHING RETURNING customer
+            """,
+            logger: logger
         ).decode(String.self) {
             if let id = CustomerID(rawValue: id) { linked.insert(id) }
         }

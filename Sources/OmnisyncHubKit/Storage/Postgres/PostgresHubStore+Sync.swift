@@ -322,16 +322,13 @@ extension PostgresHubStore: SyncStore {
         try await raisePurchaseEvents(
             connection, output, loaded: loaded, customers: &customers, changedStates: &changedStates, at: receivedAt, stamp: eventStamp, logger: logger
         )
-        var stamped: Set<CustomerID> = []
-        for (id, record) in customers.sorted(by: { $0.key < $1.key }) {
-            var newlyLinked = false
-            if !linked.contains(id) {
-                newlyLinked = try await PostgresCustomerRows.linkStore(connection, store: terminal.store, customer: id, logger: logger)
-            }
-            let changed = changedStates.contains(id)
-            if newlyLinked || changed { stamped.insert(id) }
-            try await PostgresCustomerRows.save(connection, record, before: loaded[id], stateChanged: changed, logger: logger)
-        }
+        let newlyLinked = try await PostgresCustomerRows.linkStore(
+            connection, store: terminal.store, customers: Set(customers.keys).subtracting(linked), logger: logger
+        )
+        let stamped = newlyLinked.union(changedStates.intersection(customers.keys))
+        try await PostgresCustomerRows.saveMany(
+            connection, customers.values.map { ($0, loaded[$0.state.id], changedStates.contains($0.state.id)) }, logger: logger
+        )
         try await PostgresOrderRows.insert(
             connection, output.stored.compactMap { stored in stored.quarantineReason == nil ? stored.entry.map { ($0, stored.customer) } : nil },
             store: terminal.store, logger: logger
