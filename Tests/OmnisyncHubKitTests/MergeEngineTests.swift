@@ -13,8 +13,8 @@ import Testing
         try WireCoding.decode(PullResponse.self, from: try await client.send(.get, "/v1/pull", token: token).1)
     }
 
-    @Test func twoTerminalsRedeemingTheSamePointsOfflineAreBothRecordedAndFlagged() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func twoTerminalsRedeemingTheSamePointsOfflineAreBothRecordedAndFlagged(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         try await hub.store.setPolicy(LoyaltyPolicy(offlineRedemptionAllowance: 100), for: StoreID(rawValue: "S-1")!)
         let paris = try await hub.register("T-1", store: "S-1")
@@ -51,8 +51,8 @@ import Testing
         #expect(try await hub.store.overdrafts(includeApproved: false).isEmpty)
     }
 
-    @Test func concurrentEditsLogTheOverwrittenValueAndDeliberateOnesDoNot() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func concurrentEditsLogTheOverwrittenValueAndDeliberateOnesDoNot(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let paris = try await hub.register("T-1")
         let lyon = try await hub.register("T-2")
@@ -110,8 +110,8 @@ import Testing
         #expect(remaining.isEmpty, "still in the hub's database files: \(remaining)")
     }
 
-    @Test func anIdentityMergeAnswersForBothIdsAndAddsTheirPoints() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func anIdentityMergeAnswersForBothIdsAndAddsTheirPoints(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let token = try await hub.register("T-1")
         var factory = EntryFactory(terminal: "T-1")
@@ -138,8 +138,8 @@ import Testing
         #expect(pulled.profiles.first?.value(of: .name) == "Ann")
     }
 
-    @Test func enrollingACardAnotherCustomerHoldsMergesTheNewCustomerIntoTheHolder() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func enrollingACardAnotherCustomerHoldsMergesTheNewCustomerIntoTheHolder(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let paris = try await hub.register("T-1")
         let lyon = try await hub.register("T-2")
@@ -162,8 +162,8 @@ import Testing
         #expect(try await hub.store.customer(id: minted)?.state.id == holder)
     }
 
-    @Test func aCustomerTheHubKnowsIsNeverMergedBecauseAnEntrySaysSo() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func aCustomerTheHubKnowsIsNeverMergedBecauseAnEntrySaysSo(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let paris = try await hub.register("T-PARIS", store: "S-PARIS")
         let thief = try await hub.register("T-STOLEN", store: "S-LYON")
@@ -186,8 +186,8 @@ import Testing
         #expect(logged.contains { $0.conflict.field == "card" }, "the claim is logged for an operator: \(logged)")
     }
 
-    @Test func aTerminalWithAFarFutureClockCannotWinEveryLaterConflict() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func aTerminalWithAFarFutureClockCannotWinEveryLaterConflict(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let broken = try await hub.register("T-1")
         let honest = try await hub.register("T-2")
@@ -217,8 +217,8 @@ import Testing
         #expect(try await hub.store.conflicts(customer: customer, limit: 10).map(\.conflict.field) == ["name"])
     }
 
-    @Test func eachStoreGetsItsOwnPolicyOnPull() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func eachStoreGetsItsOwnPolicyOnPull(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         try await hub.store.setPolicy(LoyaltyPolicy(pointsPerCurrencyUnit: 2), for: nil)
         try await hub.store.setPolicy(LoyaltyPolicy(pointsPerCurrencyUnit: 1, offlineRedemptionAllowance: 50, maxRedemptionStaleness: 3600), for: StoreID(rawValue: "S-2")!)
@@ -231,8 +231,8 @@ import Testing
         #expect(second.policy == LoyaltyPolicy(pointsPerCurrencyUnit: 1, offlineRedemptionAllowance: 50, maxRedemptionStaleness: 3600))
     }
 
-    @Test func lookingUpACardBringsTheCustomerToTheStore() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available) func lookingUpACardBringsTheCustomerToTheStore(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let paris = try await hub.register("T-1", store: "S-1")
         let lyon = try await hub.register("T-2", store: "S-2")
