@@ -14,6 +14,8 @@ import OmnisyncTestSupport
 struct HubFixture {
     let directory: TemporaryDirectory
     let store: any HubStore
+    /// The PostgreSQL database's URL, for a test that reads its tables (nil on SQLite).
+    var databaseURL: String?
     let adminToken = "osa_test-admin-token"
 
     /// A hub on embedded SQLite in a temporary directory.
@@ -33,10 +35,10 @@ struct HubFixture {
         case .sqlite:
             return try HubFixture()
         case .postgres:
-            return HubFixture(
-                directory: try TemporaryDirectory("hub"),
-                store: try await PostgresHubStore(url: try await PostgresScratch.database("fixture"))
-            )
+            let url = try await PostgresScratch.database("fixture")
+            var fixture = HubFixture(directory: try TemporaryDirectory("hub"), store: try await PostgresHubStore(url: url))
+            fixture.databaseURL = url
+            return fixture
         }
     }
 

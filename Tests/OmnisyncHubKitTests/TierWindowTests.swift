@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
+import Logging
 import OmnisyncCore
 import OmnisyncHubKit
 import OmnisyncTestSupport
+import PostgresNIO
 import Testing
 
 /// The tier window's sums are kept per customer and moved forward by each
@@ -12,40 +14,82 @@ import Testing
 @Suite struct TierWindowTests {
     let currencies = [Currency(rawValue: "EUR")!, Currency(rawValue: "USD")!]
 
+    /// Reads a hub's tables directly, whichever the backend.
+    enum TableReader {
+        case sqlite(DatabaseQueue)
+        case postgres(PostgresConnection)
+
+        static func open(_ hub: HubFixture) async throws -> TableReader {
+            if let url = hub.databaseURL { return .postgres(try await PostgresScratch.connect(url)) }
+            return .sqlite(try DatabaseQueue(path: hub.directory.appending("hub.sqlite")))
+        }
+
+        /// A PostgreSQL connection must be closed before it goes.
+        func close() async {
+            if case .postgres(let connection) = self { try? await connection.close() }
+        }
+
+        /// (customer, kind, currency, total) of the orders at or after `since`.
+        func orders(since: Int64) async throws -> [(String, String, String, Int64)] {
+            switch self {
+            case .sqlite(let queue):
+                return try await queue.read { db in
+                    try Row.fetchAll(db, sql: "SELECT customer, kind, currency, total FROM orders WHERE at_ms >= ? AND customer IS NOT NULL", arguments: [since])
+                        .map { ($0["customer"], $0["kind"], $0["currency"], $0["total"]) }
+                }
+            case .postgres(let connection):
+                return try await connection.query(
+                    "SELECT customer, kind, currency, total FROM orders WHERE at_ms >= \(since) AND customer IS NOT NULL", logger: Logger(label: "test")
+                ).collect().map { try $0.decode((String, String, String, Int64).self) }
+            }
+        }
+
+        /// (id, window_spend, window_orders) of every customer.
+        func windowColumns() async throws -> [(String, String, Int64)] {
+            switch self {
+            case .sqlite(let queue):
+                return try await queue.read { db in
+                    try Row.fetchAll(db, sql: "SELECT id, window_spend, window_orders FROM customers").map { ($0["id"], $0["window_spend"], $0["window_orders"]) }
+                }
+            case .postgres(let connection):
+                return try await connection.query("SELECT id, window_spend, window_orders FROM customers", logger: Logger(label: "test"))
+                    .collect().map { try $0.decode((String, String, Int64).self) }
+            }
+        }
+    }
+
     /// Per customer: "EUR:…,USD:…" and the number of sales, straight from the orders.
-    func expected(_ reader: DatabaseQueue, since: Int64) throws -> [String: String] {
-        try reader.read { db in
-            var sums: [String: ([String: Int64], Int64)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT customer, kind, currency, total FROM orders WHERE at_ms >= ? AND customer IS NOT NULL", arguments: [since]) {
-                let kind: String = row["kind"]
-                var (spend, orders) = sums[row["customer"], default: ([:], 0)]
-                spend[row["currency"], default: 0] += kind == "sale" ? row["total"] : -(row["total"] as Int64)
-                if kind == "sale" { orders += 1 }
-                sums[row["customer"]] = (spend, orders)
-            }
-            return sums.mapValues { spend, orders in
-                spend.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",") + " \(orders)"
-            }
-            .filter { $0.value != " 0" }
+    func expected(_ reader: TableReader, since: Int64) async throws -> [String: String] {
+        var sums: [String: ([String: Int64], Int64)] = [:]
+        for (customer, kind, currency, total) in try await reader.orders(since: since) {
+            var (spend, orders) = sums[customer, default: ([:], 0)]
+            spend[currency, default: 0] += kind == "sale" ? total : -total
+            if kind == "sale" { orders += 1 }
+            sums[customer] = (spend, orders)
         }
+        return sums.mapValues { spend, orders in
+            spend.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",") + " \(orders)"
+        }
+        .filter { $0.value != " 0" }
     }
 
-    func stored(_ reader: DatabaseQueue) throws -> [String: String] {
-        try reader.read { db in
-            var sums: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, window_spend, window_orders FROM customers") {
-                let text = "\(row["window_spend"] as String) \(row["window_orders"] as Int64)"
-                if text != " 0" { sums[row["id"]] = text }
-            }
-            return sums
+    func stored(_ reader: TableReader) async throws -> [String: String] {
+        var sums: [String: String] = [:]
+        for (id, spend, orders) in try await reader.windowColumns() {
+            let text = "\(spend) \(orders)"
+            if text != " 0" { sums[id] = text }
         }
+        return sums
     }
 
-    @Test func windowSumsEqualAFreshGroupingWhateverTheHistory() async throws {
+    @Test(arguments: StoreBackend.available)
+    func windowSumsEqualAFreshGroupingWhateverTheHistory(_ backend: StoreBackend) async throws {
         var random = TestSeed.generator("tier window history")
-        let hub = try HubFixture()
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
-        let reader = try DatabaseQueue(path: hub.directory.appending("hub.sqlite"))
+        let reader = try await TableReader.open(hub)
+        // The task holds the reader until its connection is closed.
+        defer { Task { await reader.close() } }
         let day: Int64 = 86_400_000
         var now: Int64 = 1_796_000_000_000
         var orderNumber = 0
@@ -77,12 +121,14 @@ import Testing
             now += round == 7 ? -40 * day : Int64.random(in: 0...(100 * day), using: &random)
             _ = try await hub.store.recompute(at: Date(millis: now)!)
             let since = now - window * day
-            #expect(try stored(reader) == expected(reader, since: since), "round \(round)")
+            let (have, want) = (try await stored(reader), try await expected(reader, since: since))
+            #expect(have == want, "round \(round)")
         }
     }
 
-    @Test func theTierFollowsTheWindowAsOrdersLeaveIt() async throws {
-        let hub = try HubFixture()
+    @Test(arguments: StoreBackend.available)
+    func theTierFollowsTheWindowAsOrdersLeaveIt(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
         let euro = currencies[0]
         let start = Date(millis: 1_796_000_000_000)!
