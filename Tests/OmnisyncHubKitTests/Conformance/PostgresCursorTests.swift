@@ -103,3 +103,57 @@ struct PostgresCursorTests {
         #expect(seqs.suffix(2).map(\.0) == [a.rawValue, b.rawValue])
     }
 }
+
+/// The recompute's tier window on PostgreSQL counts an order once even when
+/// its transaction was still open at one recompute and committed before the
+/// next, while later orders committed around it.
+@Suite(.enabled(if: PostgresScratch.serverURL != nil, "needs the test PostgreSQL server (scripts/test starts one)"))
+struct PostgresWindowSnapshotTests {
+    let logger = Logger(label: "window-test")
+    let now = Date(millis: 1_796_000_000_000)!
+
+    func sums(_ connection: PostgresConnection) async throws -> [String: String] {
+        var sums: [String: String] = [:]
+        for row in try await connection.query("SELECT id, window_spend, window_orders FROM customers ORDER BY id", logger: logger).collect() {
+            let (id, spend, orders) = try row.decode((String, String, Int64).self)
+            sums[id] = "\(spend) \(orders)"
+        }
+        return sums
+    }
+
+    func order(_ id: String, email: String, cents: Int64) -> OnlineOrder {
+        let price = Money(amount: cents, currency: Currency(rawValue: "EUR")!)
+        return OnlineOrder(
+            orderID: id, channel: "web", at: now, customer: .init(email: email), lines: [SaleLine(sku: "SKU", quantity: 1, unitPrice: price)], total: price
+        )
+    }
+
+    @Test func anOrderCommittedAcrossTwoRecomputesIsCountedOnce() async throws {
+        let url = try await PostgresScratch.database("window")
+        let store = try await PostgresHubStore(url: url)
+        let ada = try #require(try await store.recordOnlineOrders([order("W-1", email: "ada@example.com", cents: 1000)], at: now)[0].customer)
+        _ = try await store.recompute(at: now)
+
+        // An order's transaction is open while the next recompute reads...
+        let open = try await PostgresScratch.connect(url)
+        defer { Task { try? await open.close() } }
+        try await open.query("BEGIN", logger: logger)
+        try await open.query(
+            "INSERT INTO orders (kind, channel, customer, at_ms, currency, total) VALUES ('sale', 'web', \(ada.rawValue), \(now.millis), 'EUR', 500)",
+            logger: logger
+        )
+        // ...while another, started after it, commits first.
+        _ = try await store.recordOnlineOrders([order("W-2", email: "ada@example.com", cents: 200)], at: now)
+        _ = try await store.recompute(at: now)
+        let reader = try await PostgresScratch.connect(url)
+        defer { Task { try? await reader.close() } }
+        #expect(try await sums(reader)[ada.rawValue] == "EUR:1200 2")
+
+        // The open one commits; the next recompute adds it, and only it.
+        try await open.query("COMMIT", logger: logger)
+        _ = try await store.recompute(at: now)
+        #expect(try await sums(reader)[ada.rawValue] == "EUR:1700 3")
+        _ = try await store.recompute(at: now)
+        #expect(try await sums(reader)[ada.rawValue] == "EUR:1700 3")
+    }
+}
