@@ -46,18 +46,24 @@ import Glibc
         // 16 tills at once, half on TCP and half on the socket, 25 sales each.
         let callers = 16
         let perCaller = 25
-        let seqs = try await LoopbackHTTP.concurrently(callers) { caller in
-            try (0..<perCaller).map { index in
-                let response = try LoopbackHTTP.send(
-                    "POST", "/v1/record/sale", json: Self.sale(card: String(format: "C%02d%05d", caller, index)),
-                    to: caller.isMultiple(of: 2) ? daemon.tcp : daemon.socket
-                )
-                guard response.status == 201, let seq = try response.json()["seq"] as? Int else {
-                    throw TestSupportError("record answered \(response.status): \(response.text)")
+        let seqs: [Int]
+        do {
+            seqs = try await LoopbackHTTP.concurrently(callers) { caller in
+                try (0..<perCaller).map { index in
+                    let response = try LoopbackHTTP.send(
+                        "POST", "/v1/record/sale", json: Self.sale(card: String(format: "C%02d%05d", caller, index)),
+                        to: caller.isMultiple(of: 2) ? daemon.tcp : daemon.socket
+                    )
+                    guard response.status == 201, let seq = try response.json()["seq"] as? Int else {
+                        throw TestSupportError("record answered \(response.status): \(response.text)")
+                    }
+                    return seq
                 }
-                return seq
-            }
-        }.flatMap { $0 }
+            }.flatMap { $0 }
+        } catch {
+            // What the daemon said, to tell a crash from a refused connection.
+            throw TestSupportError("\(error); the daemon's output:\n\(daemon.process.transcript.suffix(3000))")
+        }
         let total = callers * perCaller
         #expect(seqs.sorted() == Array(1...total), "every acknowledged entry has its own seq, with no gap")
 
