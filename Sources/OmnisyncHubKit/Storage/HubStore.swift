@@ -7,7 +7,7 @@ public import OmnisyncCore
 /// feature by feature.
 ///
 /// Routes and commands talk to this protocol only; SQL stays inside the
-/// backends (embedded SQLite now, PostgreSQL later). Each method is atomic:
+/// backends (embedded SQLite, PostgreSQL). Each method is atomic:
 /// it either happens entirely or not at all. The logic that decides what a
 /// push means (``PushPlan``, ``Ingestor``) is pure and shared, so backends
 /// differ only in how they read and write.
