@@ -59,45 +59,7 @@ enum PostgresCustomerRows {
     /// (``stamp(_:_:logger:)``) before the transaction commits. `before` is
     /// the record as loaded (nil: none), so known cards are not written again.
     static func save(_ connection: PostgresConnection, _ record: CustomerRecord, before: CustomerRecord?, stateChanged: Bool, logger: Logger) async throws {
-        let id = record.state.id.rawValue
-        let activity = record.activity
-        let totals = CustomerTotalsColumn.encode(activity)
-        if stateChanged || before == nil {
-            try await connection.query(
-                """
-                INSERT INTO customers (id, state, wire, change_seq, orders, returns, visits, first_purchase_ms, last_purchase_ms, last_seen_ms, totals)
-                VALUES (\(id), \(Data(record.state.compactBytes)), NULL, 0, \(activity.orders), \(activity.returns), \(activity.visits),
-                    \(activity.firstPurchase?.millis), \(activity.lastPurchase?.millis), \(activity.lastSeen?.millis), \(totals))
-                ON CONFLICT (id) DO UPDATE SET state = excluded.state, wire = NULL,
-                    orders = excluded.orders, returns = excluded.returns, visits = excluded.visits,
-                    first_purchase_ms = excluded.first_purchase_ms, last_purchase_ms = excluded.last_purchase_ms,
-                    last_seen_ms = excluded.last_seen_ms, totals = excluded.totals
-                """,
-                logger: logger
-            )
-        } else if before?.activity != activity {
-            try await connection.query(
-                """
-                UPDATE customers SET orders = \(activity.orders), returns = \(activity.returns), visits = \(activity.visits),
-                    first_purchase_ms = \(activity.firstPurchase?.millis), last_purchase_ms = \(activity.lastPurchase?.millis),
-                    last_seen_ms = \(activity.lastSeen?.millis), totals = \(totals)
-                WHERE id = \(id)
-                """,
-                logger: logger
-            )
-        }
-        if stateChanged || before == nil {
-            try await PostgresContactRows.update(connection, record.state, before: before?.state, logger: logger)
-        }
-        if record.state.isErased {
-            try await connection.query("DELETE FROM cards WHERE customer = \(id)", logger: logger)
-        }
-        // The first customer to hold a card keeps it (see CustomerRows).
-        for card in record.state.cards where before?.state.cards.contains(card) != true {
-            try await connection.query(
-                "INSERT INTO cards (card, customer) VALUES (\(card.rawValue), \(id)) ON CONFLICT (card) DO NOTHING", logger: logger
-            )
-        }
+        try await saveMany(connection, [(record, before, stateChanged)], logger: logger)
     }
 
     /// Saves a batch's customers (see ``save(_:_:before:stateChanged:logger:)``)
@@ -247,14 +209,7 @@ enum PostgresCustomerRows {
 
     /// Makes the customer one the store's terminals receive; true if new.
     static func linkStore(_ connection: PostgresConnection, store: StoreID, customer: CustomerID, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query(
-            """
-            INSERT INTO store_customers (store, customer) VALUES (\(store.rawValue), \(customer.rawValue))
-            ON CONFLICT DO NOTHING RETURNING customer
-            """,
-            logger: logger
-        ).collect()
-        return !rows.isEmpty
+        !(try await linkStore(connection, store: store, customers: [customer], logger: logger)).isEmpty
     }
 
     /// Records that `alias` was merged into `target` and moves everything

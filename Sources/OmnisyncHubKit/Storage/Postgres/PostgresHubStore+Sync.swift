@@ -16,7 +16,12 @@ extension PostgresHubStore: SyncStore {
         // The hub's stamp for the purchase events this batch may raise, taken
         // apart: the clock's row is then locked for a moment, not for the
         // whole push (which would serialise every push of every replica).
-        let stamp = try await reserveHubStamp(at: contact.receivedAt)
+        // Only a sale raises an event: a batch without one takes no stamp.
+        let sells = batch.entries.contains { incoming in
+            guard case .success(let entry) = incoming.decoded, case .sale = entry.event else { return false }
+            return true
+        }
+        let stamp = sells ? try await reserveHubStamp(at: contact.receivedAt) : nil
         return try await transaction { connection in
             let rows = try await connection.query(
                 "SELECT acknowledged_seq, last_clamped, token_hash, revoked_at_ms FROM terminals WHERE id = \(terminal.id.rawValue) FOR UPDATE",
@@ -31,7 +36,9 @@ extension PostgresHubStore: SyncStore {
             }
             let plan = try PushPlan(
                 batch: batch, acknowledgedSeq: acknowledged,
-                storedIDs: try await Self.storedIDs(connection, terminal: terminal.id, seqs: PushPlan.resentSeqs(in: batch, acknowledgedSeq: acknowledged))
+                storedIDs: try await Self.storedIDs(
+                    connection, terminal: terminal.id, seqs: PushPlan.resentSeqs(in: batch, acknowledgedSeq: acknowledged), logger: logger
+                )
             )
             var input = try await Self.ingestInput(
                 connection, for: plan.accepted, terminal: terminal, lastClamped: lastClamped.flatMap(HLCTimestamp.init),
@@ -195,11 +202,11 @@ extension PostgresHubStore: SyncStore {
 
     // MARK: Push internals
 
-    static func storedIDs(_ connection: PostgresConnection, terminal: TerminalID, seqs: [Int64]) async throws -> [Int64: String] {
+    static func storedIDs(_ connection: PostgresConnection, terminal: TerminalID, seqs: [Int64], logger: Logger) async throws -> [Int64: String] {
         guard let low = seqs.min(), let high = seqs.max() else { return [:] }
         var ids: [Int64: String] = [:]
         for try await (seq, id) in try await connection.query(
-            "SELECT seq, id FROM entries WHERE terminal = \(terminal.rawValue) AND seq BETWEEN \(low) AND \(high)", logger: Logger(label: "omnisync-hub.postgres")
+            "SELECT seq, id FROM entries WHERE terminal = \(terminal.rawValue) AND seq BETWEEN \(low) AND \(high)", logger: logger
         ).decode((Int64, String).self) {
             ids[seq] = id
         }
