@@ -63,12 +63,17 @@ struct HubFixture {
         }
     }
 
-    /// Runs `body` with a client bound to the hub's router.
-    func test<Value>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+    /// Runs `body` with a client bound to the hub's router, which counts into
+    /// `metrics` and reads the time from `now`.
+    func test<Value>(
+        metrics: HubMetrics = HubMetrics(),
+        now: @escaping @Sendable () -> Date = Date.init,
+        _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
         // Access lines of hundreds of in-process requests would bury test output.
         var logger = Logger(label: "hub-fixture")
         logger.logLevel = .warning
-        let app = Application(router: HubRouter.make(store: store, adminToken: adminToken), logger: logger)
+        let app = Application(router: HubRouter.make(store: store, adminToken: adminToken, metrics: metrics, now: now), logger: logger)
         return try await app.test(.router, body)
     }
 }

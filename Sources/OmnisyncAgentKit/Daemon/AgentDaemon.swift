@@ -16,8 +16,9 @@ public enum AgentDaemon {
         logger: Logger,
         onListening: @escaping @Sendable (LocalAPIServer.Endpoint) async -> Void = { _ in }
     ) async throws {
-        let sync = SyncLoopService(agent: agent, interval: interval, transport: transport, logger: logger)
-        let listeners = LocalAPIServer.services(agent: agent, configuration: localAPI, logger: logger, onListening: onListening)
+        let metrics = AgentMetrics()
+        let sync = SyncLoopService(agent: agent, interval: interval, transport: transport, metrics: metrics, logger: logger)
+        let listeners = LocalAPIServer.services(agent: agent, configuration: localAPI, metrics: metrics, logger: logger, onListening: onListening)
         let group = ServiceGroup(configuration: .init(
             services: [sync as any Service] + listeners,
             gracefulShutdownSignals: [.sigterm, .sigint],

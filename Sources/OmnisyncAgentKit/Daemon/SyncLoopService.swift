@@ -12,10 +12,15 @@ public struct SyncLoopService: Service {
     private let interval: Duration
     private let backoff: Backoff
     private let transport: CurlHTTPClient.Options
+    private let metrics: AgentMetrics
     private let logger: Logger
 
-    public init(agent: Agent, interval: Duration, backoff: Backoff = Backoff(), transport: CurlHTTPClient.Options = .init(), logger: Logger) {
+    public init(
+        agent: Agent, interval: Duration, backoff: Backoff = Backoff(), transport: CurlHTTPClient.Options = .init(),
+        metrics: AgentMetrics = AgentMetrics(), logger: Logger
+    ) {
         self.agent = agent
+        self.metrics = metrics
         self.interval = interval
         self.transport = transport
         self.backoff = backoff
@@ -26,8 +31,10 @@ public struct SyncLoopService: Service {
         var failures = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let wait: Duration
+            let started = ContinuousClock.now
             do {
                 let report = try await agent.sync(options: transport)
+                metrics.recordRound(succeeded: true, pushed: report.pushed, pulled: report.pulled, duration: ContinuousClock.now - started)
                 failures = 0
                 wait = interval
                 if report.pushed > 0 || report.pulled > 0 {
@@ -36,6 +43,7 @@ public struct SyncLoopService: Service {
                     ])
                 }
             } catch {
+                metrics.recordRound(succeeded: false, duration: ContinuousClock.now - started)
                 failures += 1
                 wait = backoff.delay(afterFailures: failures, jitter: Double.random(in: 0...1))
                 logger.warning("sync round failed", metadata: [

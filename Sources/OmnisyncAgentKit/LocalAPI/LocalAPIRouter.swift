@@ -14,12 +14,13 @@ import OmnisyncCore
 ///   not know unless `offline=true` (the card travels in the body: URLs end up
 ///   in logs);
 /// - `GET  /v1/status`: what `status --json` prints;
-/// - `GET  /healthz`: `{"status":"ok"}` while the daemon runs.
+/// - `GET  /healthz`: `{"status":"ok"}` while the daemon runs;
+/// - `GET  /metrics`: Prometheus metrics (``AgentMetrics``).
 ///
 /// Every error is `{"error":{"code","message"}}` with a 4xx the caller can
 /// act on (or 502/503 when the hub or the disk fails).
 public enum LocalAPIRouter {
-    public static func make(agent: Agent, recorder: GroupRecorder) -> Router<BasicRequestContext> {
+    public static func make(agent: Agent, recorder: GroupRecorder, metrics: AgentMetrics = AgentMetrics()) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: LocalAPIMiddleware())
 
@@ -58,6 +59,14 @@ public enum LocalAPIRouter {
         }
         router.get("v1/status") { _, _ in
             try LocalAPIResponse.json(try agent.status())
+        }
+        router.get("metrics") { _, _ in
+            let text = metrics.exposition(of: try agent.status(), at: Date())
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: text))
+            )
         }
         return router
     }

@@ -25,10 +25,11 @@ public enum LocalAPIServer {
     public static func services(
         agent: Agent,
         configuration: LocalAPIConfiguration,
+        metrics: AgentMetrics = AgentMetrics(),
         logger: Logger,
         onListening: @escaping @Sendable (Endpoint) async -> Void = { _ in }
     ) -> [any Service] {
-        let responder = LocalAPIRouter.make(agent: agent, recorder: GroupRecorder(agent: agent)).buildResponder()
+        let responder = LocalAPIRouter.make(agent: agent, recorder: GroupRecorder(agent: agent), metrics: metrics).buildResponder()
         var services: [any Service] = []
         if let path = configuration.socketPath {
             services.append(Application(

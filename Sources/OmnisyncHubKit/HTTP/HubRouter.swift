@@ -13,7 +13,8 @@ import OmnisyncCore
 ///   also sent to the terminal's store;
 /// - `POST /v1/orders`: an order of another channel (channel token), applied once per order id;
 /// - `GET  /v1/admin/status`: terminals and operator counts (admin token);
-/// - `GET  /v1/admin/customers/ID[?reveal=true]`: the merged customer view.
+/// - `GET  /v1/admin/customers/ID[?reveal=true]`: the merged customer view;
+/// - `GET  /metrics`: Prometheus metrics (admin token; ``HubMetrics``).
 ///
 /// Every error is a JSON body `{"error":{"code","message"}}`.
 public enum HubRouter {
@@ -21,10 +22,11 @@ public enum HubRouter {
         store: any HubStore,
         adminToken: String,
         bindsClientCertificates: Bool = false,
+        metrics: HubMetrics = HubMetrics(),
         now: @escaping @Sendable () -> Date = Date.init
     ) -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
-        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: RequestLogMiddleware(metrics: metrics))
         router.add(middleware: ErrorLoggingMiddleware())
 
         router.get("healthz") { _, _ in
@@ -44,6 +46,7 @@ public enum HubRouter {
                 throw HubError(.forbidden, "entry seq \(foreign.seq) names terminal \(foreign.terminal!); terminal \(terminal.id) can only push its own entries")
             }
             let answer = try await store.push(batch, from: terminal, contact: contact)
+            metrics.recordPush(stored: answer.stored, duplicates: answer.duplicates, quarantined: answer.quarantined)
             context.logger.info("push stored", metadata: [
                 "terminal": "\(terminal.id)", "stored": "\(answer.stored)", "duplicates": "\(answer.duplicates)",
                 "acknowledgedSeq": "\(answer.acknowledgedSeq)", "backlog": "\(batch.backlog)",
@@ -100,6 +103,15 @@ public enum HubRouter {
                 context.logger.warning("online order quarantined", metadata: ["channel": "\(channel.name)", "reason": "\(reason)"])
             }
             return JSONResponse(value: outcome)
+        }
+
+        router.group("metrics").add(middleware: AdminAuthenticator(adminToken: adminToken)).get { _, _ in
+            let text = metrics.exposition(of: try await store.status(), at: now())
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text))
+            )
         }
 
         let admin = router.group("v1/admin").add(middleware: AdminAuthenticator(adminToken: adminToken))

@@ -2,8 +2,9 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// The hub's access log: one structured line per request with the method,
-/// the route *pattern*, the status, the error code if any, and the duration.
+/// The hub's access log and request metrics: one structured line per request
+/// with the method, the route *pattern*, the status, the error code if any, and
+/// the duration; the same figures counted in ``HubMetrics``.
 ///
 /// Concrete paths and query strings are never logged (they can carry
 /// identifiers and cursors), nor error messages (a 400 may quote what the
@@ -11,6 +12,7 @@ import Logging
 /// which terminal-facing rule fired, and the terminal shows the full message.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
+    let metrics: HubMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
@@ -27,6 +29,7 @@ struct RequestLogMiddleware: RouterMiddleware {
 
     private func log(_ request: Request, _ context: Context, status: HTTPResponse.Status, code: String?, since started: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - started
+        metrics.recordRequest(route: context.endpointPath ?? "unmatched", method: "\(request.method)", status: status.code, duration: elapsed)
         var metadata: Logger.Metadata = [
             "method": "\(request.method)",
             "route": "\(context.endpointPath ?? "unmatched")",

@@ -50,7 +50,7 @@ public enum HubServer {
     ) throws(HubError) -> some ApplicationProtocol {
         // A hub that verifies client certificates also ties each to its terminal.
         let bindsClientCertificates = configuration.tls.map { $0.certificateVerification != .none } ?? false
-        let router = HubRouter.make(store: store, adminToken: adminToken, bindsClientCertificates: bindsClientCertificates)
+        let router = HubRouter.make(store: store, adminToken: adminToken, bindsClientCertificates: bindsClientCertificates, metrics: HubMetrics())
         let limits = configuration.limits
         let open = OpenConnections()
         let http = HTTP1Channel.Configuration(idleTimeout: TimeAmount(limits.idleTimeout))

@@ -13,6 +13,20 @@ public struct HubStatusReport: Sendable, Hashable, Encodable {
         public var clockSkewSeconds: Double?
         public var quarantined: Int
         public var revoked: Bool
+
+        public init(
+            terminal: TerminalID, store: StoreID, lastContact: Date?, acknowledgedSeq: Int64, reportedBacklog: Int64,
+            clockSkewSeconds: Double?, quarantined: Int, revoked: Bool
+        ) {
+            self.terminal = terminal
+            self.store = store
+            self.lastContact = lastContact
+            self.acknowledgedSeq = acknowledgedSeq
+            self.reportedBacklog = reportedBacklog
+            self.clockSkewSeconds = clockSkewSeconds
+            self.quarantined = quarantined
+            self.revoked = revoked
+        }
     }
 
     public var terminals: [Terminal]
