@@ -6,16 +6,6 @@ import OmnisyncTestSupport
 import Testing
 
 @Suite struct QuarantineTests {
-    /// A sale earning more points than its store's policy gives (a tampered
-    /// terminal, or one offline across a policy change).
-    func overEarningSale(_ factory: inout EntryFactory, customer: CustomerID, points: Int64) -> JournalEntry {
-        let total = Money(amount: 1000, currency: Currency(rawValue: "EUR")!)
-        return factory.entry(.sale(SaleEvent(
-            customer: customer, card: nil, enrolled: false, lines: [SaleLine(sku: "X", quantity: 1, unitPrice: total)], total: total,
-            receipt: nil, pointsEarned: points, pointsRedeemed: 0
-        )))
-    }
-
     @Test(arguments: StoreBackend.available) func aSaleBeyondThePolicyIsQuarantinedAcknowledgedAndAppliedAfterTheFix(_ backend: StoreBackend) async throws {
         let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }
@@ -23,7 +13,7 @@ import Testing
         var factory = EntryFactory(terminal: "T-1")
         let customer: CustomerID = factory.identifier()
         let batch = PushRequest(terminal: factory.terminal, backlog: 0, entries: [
-            overEarningSale(&factory, customer: customer, points: 100), factory.sale(customer: customer, cents: 1000),
+            factory.overEarningSale(customer: customer, points: 100), factory.sale(customer: customer, cents: 1000),
         ])
         let answers = try await hub.push([(batch, token)])
         // Acknowledged, so the terminal moves on; the entry after it is applied.
@@ -52,7 +42,7 @@ import Testing
         let token = try await hub.register("T-1")
         var factory = EntryFactory(terminal: "T-1")
         let customer: CustomerID = factory.identifier()
-        try await hub.push([(PushRequest(terminal: factory.terminal, backlog: 0, entries: [overEarningSale(&factory, customer: customer, points: 25)]), token)])
+        try await hub.push([(PushRequest(terminal: factory.terminal, backlog: 0, entries: [factory.overEarningSale(customer: customer, points: 25)]), token)])
         let accepted = try await hub.store.retryQuarantined(terminal: nil, seq: nil, accept: true, at: Date())
         #expect(accepted.map(\.applied) == [true])
         #expect(try await hub.store.customer(id: customer)?.state.pointsBalance == 25)

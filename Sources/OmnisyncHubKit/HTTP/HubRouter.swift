@@ -14,7 +14,8 @@ import OmnisyncCore
 /// - `POST /v1/orders`: an order of another channel (channel token), applied once per order id;
 /// - `GET  /v1/admin/status`: terminals and operator counts (admin token);
 /// - `GET  /v1/admin/customers/ID[?reveal=true]`: the merged customer view;
-/// - `GET  /metrics`: Prometheus metrics (admin token; ``HubMetrics``).
+/// - `GET  /metrics`: Prometheus metrics (admin token; ``HubMetrics``);
+/// - `/dashboard/...`: the head-office dashboard (``DashboardRoutes``).
 ///
 /// Every error is a JSON body `{"error":{"code","message"}}`.
 public enum HubRouter {
@@ -113,6 +114,8 @@ public enum HubRouter {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text))
             )
         }
+
+        DashboardRoutes.add(to: router, store: store, adminToken: adminToken, now: now)
 
         let admin = router.group("v1/admin").add(middleware: AdminAuthenticator(adminToken: adminToken))
         admin.get("status") { _, _ in
