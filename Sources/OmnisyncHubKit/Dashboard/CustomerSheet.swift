@@ -81,6 +81,14 @@ public struct CustomerSheet: Sendable {
             {
                 return Money(amount: Int64(amount), currency: currency).description
             }
+            // Amounts per currency ({"EUR": 5724}, minor units): "57.24 EUR".
+            let amounts = object.compactMap { key, value -> Money? in
+                guard case .number(let amount) = value, let currency = Currency(rawValue: key) else { return nil }
+                return Money(amount: Int64(amount), currency: currency)
+            }
+            if !object.isEmpty, amounts.count == object.count {
+                return amounts.sorted { $0.currency.rawValue < $1.currency.rawValue }.map(\.description).joined(separator: ", ")
+            }
             let strings = object.values.compactMap { if case .string(let s) = $0 { s } else { nil } }
             let numbers = object.values.compactMap { if case .number(let n) = $0 { n } else { nil } }
             if object.count == 2, strings.count == 1, numbers.count == 1 { return "\(strings[0]) (\(text(.number(numbers[0]))))" }
