@@ -15,6 +15,10 @@ public func reportingFailures<T>(
         return try await body()
     } catch let error as ExitCode {
         throw error
+    } catch let error as SettingsError {
+        // A settings mistake is a usage error (exit 2), like a bad flag.
+        Output.error("\(program): \(error)")
+        throw ExitCode(2)
     } catch {
         Output.error("\(program): \(error)")
         throw ExitCode(exitCode(error))

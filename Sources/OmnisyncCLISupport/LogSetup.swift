@@ -1,3 +1,4 @@
+public import Foundation
 public import Logging
 
 /// Sets up swift-log for a command: structured lines on standard error, at
@@ -13,5 +14,16 @@ public enum LogSetup {
             handler.logLevel = level
             return handler
         }
+    }
+
+    /// `$OMNISYNC_LOG_LEVEL`, else `setting` (the settings' `logLevel`), else info.
+    public static func level(
+        setting: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(SettingsError) -> Logger.Level {
+        guard let text = environment["OMNISYNC_LOG_LEVEL"] ?? setting else { return .info }
+        guard let level = Logger.Level(rawValue: text) else {
+            throw SettingsError("log level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(text)')")
+        }
+        return level
     }
 }

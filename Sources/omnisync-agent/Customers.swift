@@ -21,7 +21,7 @@ struct Customers: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures(program: "omnisync-agent") {
-                let opened = try agent.open()
+                let opened = try await agent.open()
                 let state: ProfileState
                 switch try options.lookup() {
                 case .card(let number):

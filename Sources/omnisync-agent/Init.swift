@@ -46,7 +46,7 @@ struct Init: AsyncParsableCommand {
                 clientCertificateFile: clientCertificate,
                 clientKeyFile: clientKey
             )
-            let initialised = try Agent.initialize(agent.directory, settings: settings)
+            let initialised = try Agent.initialize(try await agent.directory(), settings: settings)
             print("terminal \(settings.terminal) (store \(settings.store)) initialised in \(initialised.directory.path)")
             print("hub \(settings.hub)\(caFile == nil ? "" : ", certificate pinned to the given CA")\(clientCertificate == nil ? "" : ", client certificate installed")")
         }

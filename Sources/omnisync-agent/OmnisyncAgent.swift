@@ -12,7 +12,7 @@ struct OmnisyncAgent: AsyncParsableCommand {
             while `run` is running.
             Exit codes: 0 success, 1 failure (one line on standard error), 2 usage error, 3 hub unreachable (sync).
             """,
-        subcommands: [Init.self, Record.self, Run.self, Sync.self, Status.self, Customers.self, Verify.self]
+        subcommands: [Init.self, Record.self, Run.self, Sync.self, Status.self, Customers.self, Verify.self, Settings.self]
     )
 
     /// Usage errors exit with 2, as the command-line contract says.

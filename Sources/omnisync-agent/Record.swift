@@ -34,8 +34,8 @@ struct RecordOptions: ParsableArguments {
     }
 
     /// Records `request` and prints the receipt.
-    func record(_ request: RecordRequest) throws {
-        let receipt = try agent.open().record(request)
+    func record(_ request: RecordRequest) async throws {
+        let receipt = try await agent.open().record(request)
         if json {
             try Output.json(receipt)
         } else {
@@ -45,7 +45,7 @@ struct RecordOptions: ParsableArguments {
 
     func record(_ kind: JournalEvent.Kind) async throws {
         try await reportingFailures(program: "omnisync-agent") {
-            try record(try RecordRequest.decode(kind, from: try readJSON()))
+            try await record(try RecordRequest.decode(kind, from: try readJSON()))
         }
     }
 }
@@ -89,7 +89,7 @@ struct RecordScan: AsyncParsableCommand {
             guard let number = CardNumber(rawValue: card) else {
                 throw AgentError(.invalidInput, "invalid scan: card: use 4-32 letters or digits")
             }
-            try options.record(.scan(ScanRequest(card: number)))
+            try await options.record(.scan(ScanRequest(card: number)))
         }
     }
 }

@@ -21,8 +21,8 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup var agent: AgentOptions
     @OptionGroup var timeouts: TimeoutOptions
-    @Option(help: ArgumentHelp("Seconds between sync rounds while the hub answers.", valueName: "SECONDS"))
-    var interval: Int = 15
+    @Option(help: ArgumentHelp("Seconds between sync rounds while the hub answers (default: 15).", valueName: "SECONDS"))
+    var interval: Int?
     @Option(help: ArgumentHelp("Also serve the local API over HTTP on this loopback address (port 0: a free port).", valueName: "HOST:PORT"))
     var listen: String?
     @Option(help: ArgumentHelp("The local API's Unix socket (default: DIR/agent.sock).", valueName: "PATH"))
@@ -30,33 +30,38 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .customLong("no-socket"), help: "Do not serve the local API on a Unix socket.")
     var noSocket = false
 
-    func validate() throws {
-        guard interval >= 1 else { throw ValidationError("--interval must be at least 1 second") }
-        if noSocket && socket != nil { throw ValidationError("--socket and --no-socket exclude each other") }
-        if let listen {
-            do {
-                _ = try LocalAPIConfiguration.TCPAddress(parsing: listen)
-            } catch {
-                throw ValidationError(error.message)
-            }
-        }
-    }
-
     func run() async throws {
-        LogSetup.bootstrap(defaultLevel: .info, environment: ProcessInfo.processInfo.environment)
-        let logger = Logger(label: "omnisync.agent")
         try await reportingFailures(program: "omnisync-agent") {
-            let opened = try agent.open()
-            let localAPI = LocalAPIConfiguration(
-                socketPath: noSocket ? nil : (socket ?? opened.directory.socketPath),
-                tcp: try listen.map { text throws(AgentError) in try LocalAPIConfiguration.TCPAddress(parsing: text) }
-            )
+            let settings = try await agent.settings()
+            // Flags, else environment, else the settings file, else the defaults.
+            let interval = interval ?? settings.int("interval") ?? 15
+            let listen = listen ?? settings.string("listen")
+            let noSocket = noSocket || settings.bool("noSocket") == true
+            let socket = socket ?? settings.string("socket")
+            guard interval >= 1 else { throw SettingsError("--interval must be at least 1 second (flag or setting interval)") }
+            if noSocket && socket != nil { throw SettingsError("--socket and --no-socket exclude each other (flags or settings socket, noSocket)") }
+            var tcp: LocalAPIConfiguration.TCPAddress?
+            if let listen {
+                do {
+                    tcp = try LocalAPIConfiguration.TCPAddress(parsing: listen)
+                } catch {
+                    throw SettingsError((error as? AgentError)?.message ?? "\(error)")
+                }
+            }
+            let transport = try timeouts.transport(settings)
+            LogSetup.bootstrap(defaultLevel: try LogSetup.level(setting: settings.string("logLevel")), environment: [:])
+            let logger = Logger(label: "omnisync.agent")
+            if let file = settings.file {
+                logger.info("settings read", metadata: ["file": "\(file)"])
+            }
+            let opened = try agent.open(settings)
+            let localAPI = LocalAPIConfiguration(socketPath: noSocket ? nil : (socket ?? opened.directory.socketPath), tcp: tcp)
             let status = try opened.status()
             logger.info("agent started", metadata: [
                 "terminal": "\(status.terminal)", "hub": "\(status.hub)", "pending": "\(status.pending)",
             ])
             try await AgentDaemon.run(
-                agent: opened, interval: .seconds(interval), transport: timeouts.transport, localAPI: localAPI, logger: logger,
+                agent: opened, interval: .seconds(interval), transport: transport, localAPI: localAPI, logger: logger,
                 onListening: { endpoint in Output.line("local API listening on \(endpoint)") }
             )
         }

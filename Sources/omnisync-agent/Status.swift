@@ -15,7 +15,7 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures(program: "omnisync-agent") {
             let now = Date()
-            let status = try agent.open().status(now: now)
+            let status = try await agent.open().status(now: now)
             if json {
                 try Output.json(status)
                 return

@@ -14,10 +14,12 @@ struct Sync: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures(program: "omnisync-agent", exitCode: agentExitCode) {
-            let opened = try agent.open()
+            let settings = try await agent.settings()
+            let opened = try agent.open(settings)
+            let transport = try timeouts.transport(settings)
             let report: SyncReport
             do {
-                report = try await opened.sync(options: timeouts.transport) { progress in
+                report = try await opened.sync(options: transport) { progress in
                     switch progress {
                     case .pushed(let acknowledged, let total):
                         Output.progress("pushing: \(acknowledged)/\(total) entries acknowledged")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OmnisyncAgentKit
+import OmnisyncCLISupport
 
 /// Time limits on each request to the hub, for `sync` and `run`.
 ///
@@ -8,23 +9,23 @@ import OmnisyncAgentKit
 /// for longer than `--request-timeout`.
 struct TimeoutOptions: ParsableArguments {
     @Option(name: .customLong("connect-timeout"), help: ArgumentHelp(
-        "Seconds allowed to open the connection to the hub, TLS handshake included.", valueName: "SECONDS"))
-    var connectTimeout: Int = 10
+        "Seconds allowed to open the connection to the hub, TLS handshake included (default: 10).", valueName: "SECONDS"))
+    var connectTimeout: Int?
 
     @Option(name: .customLong("request-timeout"), help: ArgumentHelp(
-        "Seconds allowed for one whole request, from connecting to the last byte of the answer.", valueName: "SECONDS"))
-    var requestTimeout: Int = 60
+        "Seconds allowed for one whole request, from connecting to the last byte of the answer (default: 60).", valueName: "SECONDS"))
+    var requestTimeout: Int?
 
-    func validate() throws {
-        guard (1...3600).contains(connectTimeout) else {
-            throw ValidationError("--connect-timeout must be from 1 to 3600 seconds (got \(connectTimeout))")
+    /// The limits from the flags, else the settings (`connectTimeout`, `requestTimeout`), else 10 s and 60 s.
+    func transport(_ settings: SettingsSource) throws(SettingsError) -> CurlHTTPClient.Options {
+        let connect = connectTimeout ?? settings.int("connectTimeout") ?? 10
+        let request = requestTimeout ?? settings.int("requestTimeout") ?? 60
+        guard (1...3600).contains(connect) else {
+            throw SettingsError("--connect-timeout must be from 1 to 3600 seconds (got \(connect); flag or setting connectTimeout)")
         }
-        guard (1...3600).contains(requestTimeout) else {
-            throw ValidationError("--request-timeout must be from 1 to 3600 seconds (got \(requestTimeout))")
+        guard (1...3600).contains(request) else {
+            throw SettingsError("--request-timeout must be from 1 to 3600 seconds (got \(request); flag or setting requestTimeout)")
         }
-    }
-
-    var transport: CurlHTTPClient.Options {
-        CurlHTTPClient.Options(connectTimeout: .seconds(connectTimeout), totalTimeout: .seconds(requestTimeout))
+        return CurlHTTPClient.Options(connectTimeout: .seconds(connect), totalTimeout: .seconds(request))
     }
 }

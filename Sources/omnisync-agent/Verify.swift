@@ -13,7 +13,8 @@ struct Verify: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures(program: "omnisync-agent") {
-            let report = try agent.open().verify()
+            let directory = try await agent.directory()
+            let report = try Agent.open(directory).verify()
             if json {
                 try Output.json(report)
             } else if report.isSound {
@@ -22,7 +23,7 @@ struct Verify: AsyncParsableCommand {
                 report.problems.forEach { print($0) }
             }
             if !report.isSound {
-                throw AgentError(.corrupt, "\(report.problems.count) problem(s) found in \(agent.directory.path)")
+                throw AgentError(.corrupt, "\(report.problems.count) problem(s) found in \(directory.path)")
             }
         }
     }

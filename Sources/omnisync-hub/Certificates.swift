@@ -35,7 +35,7 @@ struct Certificates: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures(program: "omnisync-hub") {
                 let id = try TerminalID(validating: terminal)
-                let credential = try HubTLS.issueClientCertificate(hub.directory, name: id.rawValue, validFor: days)
+                let credential = try HubTLS.issueClientCertificate(try await hub.directory(), name: id.rawValue, validFor: days)
                 let certificatePath = out + "/\(id.rawValue).pem"
                 let keyPath = out + "/\(id.rawValue)-key.pem"
                 try HubDataDirectory.write(Data(credential.keyPEM.utf8), to: keyPath, permissions: 0o600)

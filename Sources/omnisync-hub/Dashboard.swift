@@ -38,8 +38,9 @@ struct Dashboard: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures(program: "omnisync-hub") {
-                guard let adminToken = try AdminToken.read(hub.directory) else {
-                    throw HubError(.configuration, "no admin token in \(hub.directory.path); start `omnisync-hub serve` once to create it")
+                let directory = try await hub.directory()
+                guard let adminToken = try AdminToken.read(directory) else {
+                    throw HubError(.configuration, "no admin token in \(directory.path); start `omnisync-hub serve` once to create it")
                 }
                 let now = Date()
                 let ticket = DashboardSession.issue(.ticket, adminToken: adminToken, now: now)

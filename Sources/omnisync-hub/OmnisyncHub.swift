@@ -11,7 +11,7 @@ struct OmnisyncHub: AsyncParsableCommand {
             Every command takes --data-dir and --database and works while `serve` runs.
             Exit codes: 0 success, 1 failure (one line on standard error), 2 usage error.
             """,
-        subcommands: [Serve.self, Terminals.self, Certificates.self, Status.self, Customers.self, Conflicts.self, Lookups.self, Review.self, Quarantine.self, Policy.self, Channels.self, Import.self, Products.self, Recompute.self, Segments.self, Dashboard.self]
+        subcommands: [Serve.self, Terminals.self, Certificates.self, Status.self, Customers.self, Conflicts.self, Lookups.self, Review.self, Quarantine.self, Policy.self, Channels.self, Import.self, Products.self, Recompute.self, Segments.self, Dashboard.self, Settings.self]
     )
 
     /// Usage errors exit with 2, as the command-line contract says.

@@ -17,8 +17,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var hub: HubOptions
 
-    @Option(help: ArgumentHelp("Address to listen on; port 0 picks a free port.", valueName: "HOST:PORT"))
-    var listen: String = "0.0.0.0:8443"
+    @Option(help: ArgumentHelp("Address to listen on; port 0 picks a free port (default: 0.0.0.0:8443).", valueName: "HOST:PORT"))
+    var listen: String?
 
     @Option(name: .customLong("tls-cert"), help: ArgumentHelp("PEM certificate chain (production).", valueName: "FILE"))
     var tlsCertificate: String?
@@ -47,48 +47,89 @@ struct Serve: AsyncParsableCommand {
         "Open connections at most; more are closed on arrival (default 4096, fewer if the process may open fewer files).", valueName: "N"))
     var maxConnections: Int?
 
-    @Option(name: .customLong("tls-handshake-timeout"), help: ArgumentHelp("Seconds a client has to finish the TLS handshake.", valueName: "SECONDS"))
-    var tlsHandshakeTimeout: Double = 10
+    @Option(name: .customLong("tls-handshake-timeout"), help: ArgumentHelp("Seconds a client has to finish the TLS handshake (default: 10).", valueName: "SECONDS"))
+    var tlsHandshakeTimeout: Double?
 
-    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds a connection may stay open without a request in progress.", valueName: "SECONDS"))
-    var idleTimeout: Double = 30
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds a connection may stay open without a request in progress (default: 30).", valueName: "SECONDS"))
+    var idleTimeout: Double?
 
-    @Option(name: .customLong("recompute-interval"), help: ArgumentHelp("Seconds between scorings of every customer (`omnisync-hub recompute`); 0: never while serving.", valueName: "SECONDS"))
-    var recomputeInterval: Double = 3600
+    @Option(name: .customLong("recompute-interval"), help: ArgumentHelp("Seconds between scorings of every customer (`omnisync-hub recompute`); 0: never while serving (default: 3600).", valueName: "SECONDS"))
+    var recomputeInterval: Double?
 
-    func validate() throws {
-        guard recomputeInterval == 0 || (1...604_800).contains(recomputeInterval) else {
-            throw ValidationError("--recompute-interval must be 0 (never) or between 1 and 604800 seconds")
+    /// What `serve` runs with: each value from its flag, else the environment,
+    /// else the settings file, else the default; checked together.
+    struct Resolved {
+        var listen: ListenAddress
+        var tlsCertificate: String?
+        var tlsKey: String?
+        var tlsHostnames: [String]
+        var clientCA: String?
+        var requireClientCertificate: Bool
+        var insecureHTTP: Bool
+        var maxConnections: Int?
+        var tlsHandshakeTimeout: Double
+        var idleTimeout: Double
+        var recomputeInterval: Double
+        var logLevel: Logger.Level
+    }
+
+    func resolve(_ settings: SettingsSource) throws(SettingsError) -> Resolved {
+        let from = settings.file.map { "; flags, environment and \($0) were read" } ?? ""
+        let listenText = listen ?? settings.string("listen") ?? "0.0.0.0:8443"
+        guard let address = ListenAddress(listenText) else {
+            throw SettingsError("--listen must be HOST:PORT, e.g. 0.0.0.0:8443 (got '\(listenText)'; flag or setting listen)\(from)")
         }
-        guard (tlsCertificate == nil) == (tlsKey == nil) else {
-            throw ValidationError("--tls-cert and --tls-key go together")
+        let resolved = Resolved(
+            listen: address,
+            tlsCertificate: tlsCertificate ?? settings.string("tlsCert"),
+            tlsKey: tlsKey ?? settings.string("tlsKey"),
+            tlsHostnames: tlsHostnames.isEmpty ? settings.strings("tlsHostnames") ?? [] : tlsHostnames,
+            clientCA: clientCA ?? settings.string("clientCa"),
+            requireClientCertificate: requireClientCertificate || settings.bool("requireClientCertificate") == true,
+            insecureHTTP: insecureHTTP || settings.bool("insecureHttp") == true,
+            maxConnections: maxConnections ?? settings.int("maxConnections"),
+            tlsHandshakeTimeout: tlsHandshakeTimeout ?? settings.double("tlsHandshakeTimeout") ?? 10,
+            idleTimeout: idleTimeout ?? settings.double("idleTimeout") ?? 30,
+            recomputeInterval: recomputeInterval ?? settings.double("recomputeInterval") ?? 3600,
+            logLevel: try LogSetup.level(setting: settings.string("logLevel"))
+        )
+        guard resolved.recomputeInterval == 0 || (1...604_800).contains(resolved.recomputeInterval) else {
+            throw SettingsError("--recompute-interval must be 0 (never) or between 1 and 604800 seconds (flag or setting recomputeInterval)\(from)")
         }
-        guard !(insecureHTTP && (clientCA != nil || requireClientCertificate)) else {
-            throw ValidationError("client certificates need TLS: drop --insecure-http, or let the TLS-terminating proxy check them")
+        guard (resolved.tlsCertificate == nil) == (resolved.tlsKey == nil) else {
+            throw SettingsError("--tls-cert and --tls-key go together (flags or settings tlsCert, tlsKey)\(from)")
         }
-        guard !(requireClientCertificate && tlsCertificate != nil && clientCA == nil) else {
-            throw ValidationError("with --tls-cert, name the CA that signs client certificates with --client-ca FILE")
+        guard !(resolved.insecureHTTP && (resolved.clientCA != nil || resolved.requireClientCertificate)) else {
+            throw SettingsError("client certificates need TLS: drop --insecure-http (setting insecureHttp), or let the TLS-terminating proxy check them\(from)")
         }
-        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
-        for (name, value) in [("--tls-handshake-timeout", tlsHandshakeTimeout), ("--idle-timeout", idleTimeout)] where !(0.1...3600).contains(value) {
-            throw ValidationError("\(name) must be between 0.1 and 3600 seconds")
+        guard !(resolved.requireClientCertificate && resolved.tlsCertificate != nil && resolved.clientCA == nil) else {
+            throw SettingsError("with --tls-cert, name the CA that signs client certificates with --client-ca (setting clientCa)\(from)")
         }
-        guard ListenAddress(listen) != nil else {
-            throw ValidationError("--listen must be HOST:PORT, e.g. 0.0.0.0:8443 (got '\(listen)')")
+        if let maxConnections = resolved.maxConnections, maxConnections < 1 {
+            throw SettingsError("--max-connections must be at least 1 (flag or setting maxConnections)\(from)")
         }
+        for (name, key, value) in [("--tls-handshake-timeout", "tlsHandshakeTimeout", resolved.tlsHandshakeTimeout), ("--idle-timeout", "idleTimeout", resolved.idleTimeout)] where !(0.1...3600).contains(value) {
+            throw SettingsError("\(name) must be between 0.1 and 3600 seconds (flag or setting \(key))\(from)")
+        }
+        return resolved
     }
 
     func run() async throws {
-        LogSetup.bootstrap(defaultLevel: .info, environment: ProcessInfo.processInfo.environment)
-        let logger = Logger(label: "omnisync.hub")
         try await reportingFailures(program: "omnisync-hub") {
-            let address = ListenAddress(listen)!
-            let directory = hub.directory
-            let store = try await hub.openStore()
+            let settings = try await hub.settings()
+            let options = try resolve(settings)
+            LogSetup.bootstrap(defaultLevel: options.logLevel, environment: [:])
+            let logger = Logger(label: "omnisync.hub")
+            if let file = settings.file {
+                logger.info("settings read", metadata: ["file": "\(file)"])
+            }
+            let address = options.listen
+            let directory = hub.directory(settings)
+            let store = try await hub.openStore(settings)
             try directory.create()
             let adminToken = try AdminToken.loadOrCreate(directory)
-            if !insecureHTTP && tlsCertificate == nil {
-                switch try HubTLS.ensureDevelopmentMaterial(directory, extraHostnames: tlsHostnames) {
+            if !options.insecureHTTP && options.tlsCertificate == nil {
+                switch try HubTLS.ensureDevelopmentMaterial(directory, extraHostnames: options.tlsHostnames) {
                 case .created:
                     logger.notice("development CA created; terminals pin it with `omnisync-agent init --ca-file`", metadata: ["ca": "\(directory.caCertificatePath)"])
                 case .renewed(let previousExpiry):
@@ -99,11 +140,11 @@ struct Serve: AsyncParsableCommand {
                     logger.info("development server certificate in use", metadata: ["expires": "\(RFC3339.format(expiresAt))"])
                 }
             }
-            let tls = try insecureHTTP ? nil : HubTLS.serverConfiguration(
+            let tls = try options.insecureHTTP ? nil : HubTLS.serverConfiguration(
                 // The development material was made sure of just above: load it as files.
-                tlsCertificate.map { .files(certificateChain: $0, privateKey: tlsKey!) }
+                options.tlsCertificate.map { .files(certificateChain: $0, privateKey: options.tlsKey!) }
                     ?? .files(certificateChain: directory.serverCertificatePath, privateKey: directory.serverKeyPath),
-                clientCA: clientCA ?? (requireClientCertificate ? directory.caCertificatePath : nil),
+                clientCA: options.clientCA ?? (options.requireClientCertificate ? directory.caCertificatePath : nil),
                 directory: directory
             )
             let scheme = tls == nil ? "http" : "https"
@@ -111,10 +152,10 @@ struct Serve: AsyncParsableCommand {
                 store: store,
                 adminToken: adminToken,
                 configuration: .init(host: address.host, port: address.port, tls: tls, limits: ConnectionLimits(
-                    maxConnections: maxConnections ?? FileLimit.raiseAndFit(ConnectionLimits().maxConnections),
-                    tlsHandshakeTimeout: .milliseconds(Int64(tlsHandshakeTimeout * 1000)),
-                    idleTimeout: .milliseconds(Int64(idleTimeout * 1000))
-                ), recomputeInterval: recomputeInterval == 0 ? nil : .milliseconds(Int64(recomputeInterval * 1000))),
+                    maxConnections: options.maxConnections ?? FileLimit.raiseAndFit(ConnectionLimits().maxConnections),
+                    tlsHandshakeTimeout: .milliseconds(Int64(options.tlsHandshakeTimeout * 1000)),
+                    idleTimeout: .milliseconds(Int64(options.idleTimeout * 1000))
+                ), recomputeInterval: options.recomputeInterval == 0 ? nil : .milliseconds(Int64(options.recomputeInterval * 1000))),
                 logger: logger,
                 onListening: { port in
                     // Scripts and tests wait for this line to know the hub is up.
