@@ -6,13 +6,24 @@ import OmnisyncCore
 struct Customers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Look up customers in this terminal's local view (works offline).",
+        discussion: """
+            Examples:
+              omnisync-agent customers show --card 4000123412341234
+            """,
         subcommands: [Show.self]
     )
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show one customer as this terminal knows them (asking the hub about a card it does not know).",
-            discussion: "Personal data is masked unless --reveal is given; erased customers show none."
+            discussion: """
+                Personal data is masked unless --reveal is given; erased customers show none.
+
+                Examples:
+                  omnisync-agent customers show --card 4000123412341234
+                  omnisync-agent customers show --card 4000123412341234 --offline --json
+                  omnisync-agent customers show 01a209a5-4ddf-7711-9822-5812eb9ab3f8 --reveal
+                """
         )
 
         @OptionGroup var agent: AgentOptions

@@ -9,6 +9,9 @@ struct Init: AsyncParsableCommand {
         discussion: """
             Works offline: nothing is sent until the first sync. Refuses while the data dir holds entries the hub \
             has not acknowledged under another terminal id or hub. The data dir and token file are owner-only.
+
+            Examples:
+              omnisync-agent init --data-dir /var/lib/omnisync-agent --hub https://hub.example:8443 --terminal T-0001 --store PARIS-01 --token ost_... --ca-file ca.pem
             """
     )
 

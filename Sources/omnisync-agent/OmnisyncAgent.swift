@@ -11,6 +11,11 @@ struct OmnisyncAgent: AsyncParsableCommand {
             Every command takes --data-dir (default: $OMNISYNC_AGENT_DATA_DIR, else /var/lib/omnisync-agent) and works \
             while `run` is running.
             Exit codes: 0 success, 1 failure (one line on standard error), 2 usage error, 3 hub unreachable (sync).
+
+            Examples:
+              omnisync-agent init --hub https://hub.example:8443 --terminal T-0001 --store PARIS-01 --token ost_... --ca-file ca.pem
+              omnisync-agent record sale --json-file sale.json
+              omnisync-agent status
             """,
         subcommands: [Init.self, Record.self, Run.self, Sync.self, Status.self, Customers.self, Verify.self, Settings.self]
     )

@@ -7,7 +7,14 @@ import OmnisyncCore
 struct Record: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Record a sale, return, loyalty scan or profile change; durable when it exits 0.",
-        discussion: "The entry's JSON comes from --json-file FILE, or - for standard input (see docs/pos-integration in the README).",
+        discussion: """
+            The entry's JSON comes from --json-file FILE, or - for standard input (see docs/pos-integration in the README).
+
+            Examples:
+              omnisync-agent record sale --json-file sale.json
+              omnisync-agent record scan --card 4000123412341234
+              echo '{"card":"4000123412341234","set":{"email":"ada@example.com"}}' | omnisync-agent record profile --json-file -
+            """,
         subcommands: [RecordSale.self, RecordReturn.self, RecordScan.self, RecordProfile.self]
     )
 }
@@ -51,21 +58,44 @@ struct RecordOptions: ParsableArguments {
 }
 
 struct RecordSale: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sale", abstract: "Record a sale.")
+    static let configuration = CommandConfiguration(
+        commandName: "sale",
+        abstract: "Record a sale.",
+        discussion: """
+            Examples:
+              omnisync-agent record sale --json-file sale.json
+              omnisync-agent record sale --json-file - --json < sale.json
+            """
+    )
     @OptionGroup var options: RecordOptions
     func validate() throws { try options.requireJSONFile() }
     func run() async throws { try await options.record(.sale) }
 }
 
 struct RecordReturn: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "return", abstract: "Record a return (takes back the points the sale earned).")
+    static let configuration = CommandConfiguration(
+        commandName: "return",
+        abstract: "Record a return (takes back the points the sale earned).",
+        discussion: """
+            Examples:
+              omnisync-agent record return --json-file return.json
+            """
+    )
     @OptionGroup var options: RecordOptions
     func validate() throws { try options.requireJSONFile() }
     func run() async throws { try await options.record(.return) }
 }
 
 struct RecordProfile: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "profile", abstract: "Record a change to a customer's profile.")
+    static let configuration = CommandConfiguration(
+        commandName: "profile",
+        abstract: "Record a change to a customer's profile.",
+        discussion: """
+            Examples:
+              omnisync-agent record profile --json-file change.json
+              echo '{"card":"4000123412341234","set":{"email":"ada@example.com"},"addTags":["running"]}' | omnisync-agent record profile --json-file -
+            """
+    )
     @OptionGroup var options: RecordOptions
     func validate() throws { try options.requireJSONFile() }
     func run() async throws { try await options.record(.profile) }
@@ -74,7 +104,12 @@ struct RecordProfile: AsyncParsableCommand {
 struct RecordScan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
-        abstract: "Record a loyalty card presented at the terminal; an unknown card enrols a new customer."
+        abstract: "Record a loyalty card presented at the terminal; an unknown card enrols a new customer.",
+        discussion: """
+            Examples:
+              omnisync-agent record scan --card 4000123412341234
+              omnisync-agent record scan --json-file scan.json
+            """
     )
     @OptionGroup var options: RecordOptions
     @Option(help: "The card number (instead of --json-file).") var card: String?

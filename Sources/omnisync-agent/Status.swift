@@ -6,7 +6,12 @@ import OmnisyncCore
 
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show whether this terminal keeps up with the hub: pending entries, last sync, last error."
+        abstract: "Show whether this terminal keeps up with the hub: pending entries, last sync, last error.",
+        discussion: """
+            Examples:
+              omnisync-agent status
+              omnisync-agent status --json
+            """
     )
 
     @OptionGroup var agent: AgentOptions

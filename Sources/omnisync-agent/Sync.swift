@@ -5,7 +5,13 @@ import OmnisyncCLISupport
 struct Sync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run one sync round now: push pending entries, pull profile changes.",
-        discussion: "Shows progress on a terminal. Exits 3 when the hub cannot be reached, 1 on any other failure."
+        discussion: """
+            Shows progress on a terminal. Exits 3 when the hub cannot be reached, 1 on any other failure.
+
+            Examples:
+              omnisync-agent sync
+              omnisync-agent sync --request-timeout 300 --json
+            """
     )
 
     @OptionGroup var agent: AgentOptions
@@ -17,21 +23,24 @@ struct Sync: AsyncParsableCommand {
             let settings = try await agent.settings()
             let opened = try agent.open(settings)
             let transport = try timeouts.transport(settings)
-            let report: SyncReport
-            do {
-                report = try await opened.sync(options: transport) { progress in
-                    switch progress {
-                    case .pushed(let acknowledged, let total):
-                        Output.progress("pushing: \(acknowledged)/\(total) entries acknowledged")
-                    case .pulled(let profiles):
-                        Output.progress("pulling: \(profiles) profiles merged")
-                    }
-                }
-                Output.endProgress()
-            } catch {
-                Output.endProgress()
-                throw error
+            // One line while pushing, then one while pulling (plain lines when not on a terminal).
+            let pushing = Progress("pushing", unit: "entries acknowledged")
+            let pulling = Progress("pulling", unit: "profiles merged")
+            defer {
+                pushing.finish()
+                pulling.finish()
             }
+            let report = try await opened.sync(options: transport) { progress in
+                switch progress {
+                case .pushed(let acknowledged, let total):
+                    pushing.update(done: Int64(acknowledged), total: Int64(total))
+                case .pulled(let profiles):
+                    pushing.finish()
+                    pulling.update(done: Int64(profiles))
+                }
+            }
+            pushing.finish()
+            pulling.finish()
             if json {
                 try Output.json(report)
             } else {

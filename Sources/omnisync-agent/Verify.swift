@@ -5,7 +5,13 @@ import OmnisyncCLISupport
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check the journal and local store: SQLite integrity, gapless sequences, every entry readable.",
-        discussion: "Exits 1 when a problem is found, listing each on standard output."
+        discussion: """
+            Exits 1 when a problem is found, listing each on standard output.
+
+            Examples:
+              omnisync-agent verify
+              omnisync-agent verify --json
+            """
     )
 
     @OptionGroup var agent: AgentOptions

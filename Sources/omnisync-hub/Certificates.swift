@@ -7,6 +7,10 @@ import OmnisyncHubKit
 struct Certificates: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Issue client certificates for mutual TLS from the development CA.",
+        discussion: """
+            Examples:
+              omnisync-hub certificates issue T-0001 --out /tmp/T-0001
+            """,
         subcommands: [Issue.self]
     )
 
@@ -17,6 +21,10 @@ struct Certificates: AsyncParsableCommand {
                 Writes OUT/TERMINAL.pem and OUT/TERMINAL-key.pem (owner-only), signed by DIR/tls/ca-key.pem. Install \
                 them with `omnisync-agent init ... --client-cert OUT/TERMINAL.pem --client-key OUT/TERMINAL-key.pem` \
                 and delete the copies. The hub accepts a terminal's requests only with the certificate issued to it.
+
+                Examples:
+                  omnisync-hub certificates issue T-0001
+                  omnisync-hub certificates issue T-0001 --out /tmp/T-0001 --days 365 --json
                 """
         )
 

@@ -10,12 +10,23 @@ struct Channels: AsyncParsableCommand {
         discussion: """
             A channel's integration sends its orders to POST /v1/orders with its token (see docs/protocol.md); \
             history is loaded with `omnisync-hub import orders FILE.jsonl`.
+
+            Examples:
+              omnisync-hub channels add web
+              omnisync-hub channels list --json
             """,
         subcommands: [Add.self, List.self, Revoke.self]
     )
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register a channel and print its token (shown once, stored hashed).")
+        static let configuration = CommandConfiguration(
+            abstract: "Register a channel and print its token (shown once, stored hashed).",
+            discussion: """
+                Examples:
+                  omnisync-hub channels add web
+                  omnisync-hub channels add app --json
+                """
+        )
 
         @OptionGroup var hub: HubOptions
         @Argument(help: "The channel's name, as its orders give it (\"web\", \"app\").") var channel: String
@@ -37,7 +48,14 @@ struct Channels: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List registered channels.")
+        static let configuration = CommandConfiguration(
+            abstract: "List registered channels.",
+            discussion: """
+                Examples:
+                  omnisync-hub channels list
+                  omnisync-hub channels list --json
+                """
+        )
 
         @OptionGroup var hub: HubOptions
         @Flag(help: "Print JSON.") var json = false
@@ -60,7 +78,13 @@ struct Channels: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Refuse a channel's token from now on (its orders stay).")
+        static let configuration = CommandConfiguration(
+            abstract: "Refuse a channel's token from now on (its orders stay).",
+            discussion: """
+                Examples:
+                  omnisync-hub channels revoke web
+                """
+        )
 
         @OptionGroup var hub: HubOptions
         @Argument(help: "The channel's name.") var channel: String

@@ -7,7 +7,13 @@ import OmnisyncHubKit
 struct Conflicts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The conflict log: values overwritten by concurrent edits from other stores, newest first.",
-        discussion: "Two stores edited the same field without seeing each other's change; the merge rule kept one (the later, or an opt-out). Personal values are masked unless --reveal."
+        discussion: """
+            Two stores edited the same field without seeing each other's change; the merge rule kept one (the later, or an opt-out). Personal values are masked unless --reveal.
+
+            Examples:
+              omnisync-hub conflicts
+              omnisync-hub conflicts --customer 01a209a5-4ddf-7711-9822-5812eb9ab3f8 --json
+            """
     )
 
     @OptionGroup var hub: HubOptions

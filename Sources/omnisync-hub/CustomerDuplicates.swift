@@ -12,6 +12,10 @@ extension Customers {
                 Emails are compared trimmed and lower-cased, phone numbers in E.164 (a national number in the \
                 chain's country code, `policy set --phone-country-code`). Only an operator merges: \
                 `omnisync-hub customers merge A B`. Values are masked unless --reveal is given.
+
+                Examples:
+                  omnisync-hub customers duplicates
+                  omnisync-hub customers duplicates --json --reveal
                 """
         )
 

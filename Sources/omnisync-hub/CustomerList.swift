@@ -13,6 +13,10 @@ extension Customers {
                 (an opt-out, or no answer, leaves a customer out). CSV by default (a header line, then one customer \
                 a line), or JSON. Contact details are masked unless --reveal is given: pass it to hand the list to \
                 the campaign tool. Segments, tiers and stages are those of the last recompute (docs/crm.md).
+
+                Examples:
+                  omnisync-hub customers list --segment champions --consent email
+                  omnisync-hub customers list --tier vip --format json --reveal
                 """
         )
 

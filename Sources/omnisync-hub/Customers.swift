@@ -7,13 +7,23 @@ import OmnisyncHubKit
 struct Customers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Look up customers in the merged omnichannel view.",
+        discussion: """
+            Examples:
+              omnisync-hub customers show --card 4000123412341234
+              omnisync-hub customers list --segment champions --consent email
+            """,
         subcommands: [Show.self, List.self, Merge.self, Erase.self, Duplicates.self]
     )
 
     struct Merge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Merge duplicate customer B into A: one profile, answering for both ids and cards on every replica.",
-            discussion: "Points, tags, cards and activity are joined; for each field the latest write wins. Terminals pick it up on their next pull."
+            discussion: """
+                Points, tags, cards and activity are joined; for each field the latest write wins. Terminals pick it up on their next pull.
+
+                Examples:
+                  omnisync-hub customers merge 01a209a5-4ddf-7711-9822-5812eb9ab3f8 01a20a11-0c3e-7c41-8f0e-2b1d9f4c7a10
+                """
         )
 
         @OptionGroup var hub: HubOptions
@@ -38,7 +48,12 @@ struct Customers: AsyncParsableCommand {
     struct Erase: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Erase a customer on request: their profile is emptied for good on every replica.",
-            discussion: "The hub also removes their personal data from the entries it keeps and from the conflict log; sales stay, anonymous."
+            discussion: """
+                The hub also removes their personal data from the entries it keeps and from the conflict log; sales stay, anonymous.
+
+                Examples:
+                  omnisync-hub customers erase 01a209a5-4ddf-7711-9822-5812eb9ab3f8
+                """
         )
 
         @OptionGroup var hub: HubOptions
@@ -59,7 +74,14 @@ struct Customers: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show one customer: profile, points, consent and activity across channels.",
-            discussion: "Personal data is masked unless --reveal is given; erased customers show none."
+            discussion: """
+                Personal data is masked unless --reveal is given; erased customers show none.
+
+                Examples:
+                  omnisync-hub customers show --card 4000123412341234
+                  omnisync-hub customers show --email ada@example.com --json
+                  omnisync-hub customers show 01a209a5-4ddf-7711-9822-5812eb9ab3f8 --reveal
+                """
         )
 
         @OptionGroup var hub: HubOptions

@@ -7,7 +7,12 @@ import OmnisyncHubKit
 struct Dashboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The head-office dashboard served by `serve` at https://HUB:PORT/dashboard.",
-        discussion: "Sign in with the admin token (DIR/admin-token), or with a link from `dashboard link`.",
+        discussion: """
+            Sign in with the admin token (DIR/admin-token), or with a link from `dashboard link`.
+
+            Examples:
+              omnisync-hub dashboard link --url https://hub.example:8443
+            """,
         subcommands: [Link.self]
     )
 

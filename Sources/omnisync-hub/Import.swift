@@ -7,6 +7,10 @@ import OmnisyncHubKit
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load history from other sales channels.",
+        discussion: """
+            Examples:
+              omnisync-hub import orders web-history.jsonl
+            """,
         subcommands: [Orders.self]
     )
 
@@ -21,6 +25,10 @@ struct Import: AsyncParsableCommand {
                 stopped. An order whose customer identifiers are unusable is quarantined, not guessed at; a line \
                 that is not an order is reported with its number and the import goes on. Exit status 1 when any \
                 line was rejected.
+
+                Examples:
+                  omnisync-hub import orders web-history.jsonl
+                  omnisync-hub import orders web-history.jsonl --json
                 """
         )
 
@@ -44,6 +52,8 @@ struct Import: AsyncParsableCommand {
                     throw ValidationError("cannot read \(file): \(String(cString: strerror(errno)))")
                 }
                 let total = reader.size
+                let progress = Progress("importing \(file)", unit: "bytes")
+                defer { progress.finish() }
                 var summary = Summary()
                 var batch: [OnlineOrder] = []
                 func flush() async throws {
@@ -60,7 +70,7 @@ struct Import: AsyncParsableCommand {
                         }
                     }
                     batch.removeAll(keepingCapacity: true)
-                    Output.progress("importing \(file): \(summary.lines) lines, \(percent(reader.offset, of: total))")
+                    progress.update(done: Int64(reader.offset), total: Int64(total), detail: "(\(summary.lines) lines)")
                 }
                 while let line = reader.next() {
                     summary.lines += 1
@@ -69,13 +79,12 @@ struct Import: AsyncParsableCommand {
                         batch.append(try WireCoding.decode(OnlineOrder.self, from: line))
                     } catch {
                         summary.rejected += 1
-                        Output.endProgress()
+                        progress.finish()
                         Output.error("omnisync-hub: \(file):\(summary.lines): \(error)")
                     }
                     if batch.count == 500 { try await flush() }
                 }
                 try await flush()
-                Output.endProgress()
                 return summary
             }
             if json {
@@ -87,10 +96,6 @@ struct Import: AsyncParsableCommand {
                     """)
             }
             if summary.rejected > 0 { throw ExitCode(1) }
-        }
-
-        private func percent(_ offset: Int, of total: Int) -> String {
-            total > 0 ? "\(offset * 100 / total)%" : "…"
         }
     }
 }

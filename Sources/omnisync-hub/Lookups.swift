@@ -11,6 +11,10 @@ struct Lookups: AsyncParsableCommand {
             A till asks the hub about a card it does not know (a customer of another store). Each terminal may make \
             `policy set --card-lookups-per-minute` of them (default 60); more are refused and listed here as `refused`. \
             Many lookups of unknown cards from one terminal mean it is enumerating customers: revoke it.
+
+            Examples:
+              omnisync-hub lookups
+              omnisync-hub lookups --terminal T-0001 --json
             """
     )
 

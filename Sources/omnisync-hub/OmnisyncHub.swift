@@ -10,6 +10,11 @@ struct OmnisyncHub: AsyncParsableCommand {
         discussion: """
             Every command takes --data-dir and --database and works while `serve` runs.
             Exit codes: 0 success, 1 failure (one line on standard error), 2 usage error.
+
+            Examples:
+              omnisync-hub serve --data-dir /var/lib/omnisync-hub
+              omnisync-hub terminals add T-0001 --store PARIS-01
+              omnisync-hub status --json
             """,
         subcommands: [Serve.self, Terminals.self, Certificates.self, Status.self, Customers.self, Conflicts.self, Lookups.self, Review.self, Quarantine.self, Policy.self, Channels.self, Import.self, Products.self, Recompute.self, Segments.self, Dashboard.self, Settings.self]
     )

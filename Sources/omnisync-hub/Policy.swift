@@ -7,11 +7,23 @@ import OmnisyncHubKit
 struct Policy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Loyalty rules (chain-wide or per store) and the clock tolerance; terminals get them on their next pull.",
+        discussion: """
+            Examples:
+              omnisync-hub policy show --json
+              omnisync-hub policy set --store PARIS-01 --offline-allowance 200
+            """,
         subcommands: [Show.self, Set.self]
     )
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the chain's rules, or those a store applies.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show the chain's rules, or those a store applies.",
+            discussion: """
+                Examples:
+                  omnisync-hub policy show
+                  omnisync-hub policy show --store PARIS-01 --json
+                """
+        )
 
         @OptionGroup var hub: HubOptions
         @Option(help: "The rules this store applies (its own, else the chain's).") var store: String?
@@ -50,7 +62,13 @@ struct Policy: AsyncParsableCommand {
 
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change rules for the chain, or for one store with --store; unspecified rules keep their values."
+            abstract: "Change rules for the chain, or for one store with --store; unspecified rules keep their values.",
+            discussion: """
+                Examples:
+                  omnisync-hub policy set --points-per-unit 2
+                  omnisync-hub policy set --store PARIS-01 --offline-allowance 200 --max-offline-redemption 86400
+                  omnisync-hub policy set --vip-spend 100000 --tier-window-days 365
+                """
         )
 
         @OptionGroup var hub: HubOptions

@@ -7,6 +7,11 @@ import OmnisyncHubKit
 struct Products: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The product catalogue: what each SKU is and its category (interests and top categories read it).",
+        discussion: """
+            Examples:
+              omnisync-hub products import catalogue.csv
+              omnisync-hub products list --category outerwear
+            """,
         subcommands: [ImportFile.self, List.self]
     )
 
@@ -20,6 +25,10 @@ struct Products: AsyncParsableCommand {
                 a line. The whole file is checked first: a bad line rejects the file, naming the line, and the \
                 catalogue stays as it was. Products the file does not list stay. Customers who bought a SKU that was \
                 added or moved to another category get their interests worked out again at the next recompute.
+
+                Examples:
+                  omnisync-hub products import catalogue.csv
+                  omnisync-hub products import catalogue.jsonl --json
                 """
         )
 
@@ -40,9 +49,9 @@ struct Products: AsyncParsableCommand {
                     throw HubError(.malformedRequest, "\(file): \(error); nothing was imported")
                 }
                 let store = try await hub.openStore()
-                Output.progress("importing \(products.count) products from \(file)…")
-                defer { Output.endProgress() }
-                return try await store.importProducts(products)
+                return try await Progress("importing \(products.count) products from \(file)…").whileRunning {
+                    try await store.importProducts(products)
+                }
             }
             if json {
                 try Output.json(report)
@@ -53,7 +62,14 @@ struct Products: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the catalogue, or one category of it.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the catalogue, or one category of it.",
+            discussion: """
+                Examples:
+                  omnisync-hub products list
+                  omnisync-hub products list --category outerwear --json
+                """
+        )
 
         @OptionGroup var hub: HubOptions
         @Option(help: "Only this category's products.") var category: String?

@@ -7,14 +7,26 @@ import OmnisyncHubKit
 struct Quarantine: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Entries stored and acknowledged but not applied: list them, and apply them after a fix.",
-        discussion: "A quarantined entry never blocks its terminal and is never dropped; it waits here for an operator.",
+        discussion: """
+            A quarantined entry never blocks its terminal and is never dropped; it waits here for an operator.
+
+            Examples:
+              omnisync-hub quarantine list
+              omnisync-hub quarantine retry T-0001 --accept
+            """,
         subcommands: [List.self, Retry.self, Orders.self]
     )
 
     struct Orders: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Orders of other channels kept aside because an identifier is unusable, oldest first.",
-            discussion: "Have the channel send the corrected order again under the same order id (or fix the line and run `import orders` again): it is applied and leaves this list."
+            discussion: """
+                Have the channel send the corrected order again under the same order id (or fix the line and run `import orders` again): it is applied and leaves this list.
+
+                Examples:
+                  omnisync-hub quarantine orders
+                  omnisync-hub quarantine orders --json
+                """
         )
 
         @OptionGroup var hub: HubOptions
@@ -38,7 +50,14 @@ struct Quarantine: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Quarantined entries, oldest first, with the reason.")
+        static let configuration = CommandConfiguration(
+            abstract: "Quarantined entries, oldest first, with the reason.",
+            discussion: """
+                Examples:
+                  omnisync-hub quarantine list
+                  omnisync-hub quarantine list --json
+                """
+        )
 
         @OptionGroup var hub: HubOptions
         @Flag(help: "Print JSON.") var json = false
@@ -66,7 +85,14 @@ struct Quarantine: AsyncParsableCommand {
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Try again to apply quarantined entries: all of them, a terminal's, or one.",
-            discussion: "After a fix (a hub upgrade that reads a newer entry, a corrected store policy). With --accept, policy exceptions an operator judged legitimate are applied as they are."
+            discussion: """
+                After a fix (a hub upgrade that reads a newer entry, a corrected store policy). With --accept, policy exceptions an operator judged legitimate are applied as they are.
+
+                Examples:
+                  omnisync-hub quarantine retry
+                  omnisync-hub quarantine retry T-0001 17
+                  omnisync-hub quarantine retry T-0001 --accept --json
+                """
         )
 
         @OptionGroup var hub: HubOptions

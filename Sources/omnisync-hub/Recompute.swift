@@ -12,6 +12,10 @@ struct Recompute: AsyncParsableCommand {
             only the customers whose answers changed; a changed tier, segment or stage reaches the tills of the \
             stores that know the customer with their next pull. `serve --recompute-interval` runs it on a schedule. \
             Definitions: docs/crm.md.
+
+            Examples:
+              omnisync-hub recompute
+              omnisync-hub recompute --json
             """
     )
 
@@ -20,9 +24,8 @@ struct Recompute: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures(program: "omnisync-hub") {
-            Output.progress("scoring customers…")
-            let report = try await hub.openStore().recompute(at: Date())
-            Output.endProgress()
+            let store = try await hub.openStore()
+            let report = try await Progress("scoring customers…").whileRunning { try await store.recompute(at: Date()) }
             if json {
                 try Output.json(report)
             } else {
@@ -37,7 +40,12 @@ struct Recompute: AsyncParsableCommand {
 
 struct Segments: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Customers per segment, tier and lifecycle stage, as the last recompute left them."
+        abstract: "Customers per segment, tier and lifecycle stage, as the last recompute left them.",
+        discussion: """
+            Examples:
+              omnisync-hub segments
+              omnisync-hub segments --json
+            """
     )
 
     @OptionGroup var hub: HubOptions

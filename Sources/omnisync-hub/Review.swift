@@ -7,13 +7,24 @@ import OmnisyncHubKit
 struct Review: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Review offline over-redemptions (overdrafts) before closing the day.",
+        discussion: """
+            Examples:
+              omnisync-hub review list
+              omnisync-hub review approve 12 --note "regular customer, two stores"
+            """,
         subcommands: [List.self, Approve.self]
     )
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Overdrafts waiting for review: redemptions that left a balance below zero.",
-            discussion: "WITHIN says whether the overdraft stayed within the store's offline allowance."
+            discussion: """
+                WITHIN says whether the overdraft stayed within the store's offline allowance.
+
+                Examples:
+                  omnisync-hub review list
+                  omnisync-hub review list --all --json
+                """
         )
 
         @OptionGroup var hub: HubOptions
@@ -42,7 +53,14 @@ struct Review: AsyncParsableCommand {
     }
 
     struct Approve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark an overdraft as reviewed and accepted.")
+        static let configuration = CommandConfiguration(
+            abstract: "Mark an overdraft as reviewed and accepted.",
+            discussion: """
+                Examples:
+                  omnisync-hub review approve 12
+                  omnisync-hub review approve 12 --note "regular customer, two stores"
+                """
+        )
 
         @OptionGroup var hub: HubOptions
         @Argument(help: "The overdraft's number, from `review list`.") var id: Int64

@@ -12,6 +12,11 @@ struct Serve: AsyncParsableCommand {
             Without --tls-cert/--tls-key, a development CA and server certificate are generated into DIR/tls on \
             first start; agents pin DIR/tls/ca.pem (`omnisync-agent init --ca-file`). An admin token is written \
             to DIR/admin-token. Once listening, prints `listening on https://HOST:PORT` on standard output.
+
+            Examples:
+              omnisync-hub serve --data-dir /var/lib/omnisync-hub
+              omnisync-hub serve --listen 0.0.0.0:8443 --database postgres://omnisync@db.example/omnisync
+              omnisync-hub serve --tls-cert hub.pem --tls-key hub-key.pem --client-ca terminals-ca.pem
             """
     )
 

@@ -7,7 +7,13 @@ import OmnisyncHubKit
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Every terminal's sync progress, and what needs an operator.",
-        discussion: "ACKED is the highest sequence stored; BACKLOG what the terminal reported still holding; SKEW its clock minus the hub's."
+        discussion: """
+            ACKED is the highest sequence stored; BACKLOG what the terminal reported still holding; SKEW its clock minus the hub's.
+
+            Examples:
+              omnisync-hub status
+              omnisync-hub status --json
+            """
     )
 
     @OptionGroup var hub: HubOptions

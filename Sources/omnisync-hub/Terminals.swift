@@ -7,12 +7,22 @@ import OmnisyncHubKit
 struct Terminals: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Register, list and revoke terminals.",
+        discussion: """
+            Examples:
+              omnisync-hub terminals add T-0001 --store PARIS-01
+              omnisync-hub terminals list --json
+            """,
         subcommands: [Add.self, List.self, RotateToken.self, Revoke.self]
     )
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Register a terminal and print its token (shown once, stored hashed)."
+            abstract: "Register a terminal and print its token (shown once, stored hashed).",
+            discussion: """
+                Examples:
+                  omnisync-hub terminals add T-0001 --store PARIS-01
+                  omnisync-hub terminals add T-0002 --store PARIS-01 --json
+                """
         )
 
         @OptionGroup var hub: HubOptions
@@ -43,7 +53,14 @@ struct Terminals: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List registered terminals.")
+        static let configuration = CommandConfiguration(
+            abstract: "List registered terminals.",
+            discussion: """
+                Examples:
+                  omnisync-hub terminals list
+                  omnisync-hub terminals list --json
+                """
+        )
 
         @OptionGroup var hub: HubOptions
         @Flag(help: "Print JSON.") var json = false
@@ -70,7 +87,11 @@ struct Terminals: AsyncParsableCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Refuse a terminal's token from now on (its entries stay at the hub)."
+            abstract: "Refuse a terminal's token from now on (its entries stay at the hub).",
+            discussion: """
+                Examples:
+                  omnisync-hub terminals revoke T-0001
+                """
         )
 
         @OptionGroup var hub: HubOptions
@@ -91,6 +112,10 @@ struct Terminals: AsyncParsableCommand {
             discussion: """
                 The terminal keeps its id, sequence and entries. On the device, run `omnisync-agent init` again with \
                 the same --hub and --terminal and the new --token: pending entries are kept and sync resumes.
+
+                Examples:
+                  omnisync-hub terminals rotate-token T-0001
+                  omnisync-hub terminals rotate-token T-0001 --json
                 """
         )
 
