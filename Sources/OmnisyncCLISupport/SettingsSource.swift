@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Configuration
 public import Foundation
+import OmnisyncCore
 import SystemPackage
 
 /// Settings that the command line does not give, from the environment and a
@@ -121,6 +122,14 @@ public struct SettingsSource: Sendable {
         }
     }
 
+    private static func fits(_ value: JSONValue, _ kind: Kind) -> Bool {
+        switch (kind, value) {
+        case (.bool, .bool), (.int, .integer), (.double, .integer), (.double, .number), (.string, .string): true
+        case (.strings, .array(let elements)): elements.allSatisfy { $0.stringValue != nil }
+        default: false
+        }
+    }
+
     /// A JSON object of known keys with values of their kind; returns its keys.
     private static func check(file path: String, known: [String: Kind]) throws(SettingsError) -> [String] {
         let object: [String: JSONValue]
@@ -135,40 +144,11 @@ public struct SettingsSource: Sendable {
             guard let kind = known[key] else {
                 throw SettingsError("unknown setting '\(key)' in \(path); known: \(known.keys.sorted().joined(separator: ", "))")
             }
-            guard value.fits(kind) else {
+            guard Self.fits(value, kind) else {
                 throw SettingsError("setting '\(key)' in \(path) must be \(kind.noun)")
             }
         }
         return Array(object.keys)
-    }
-
-    /// A JSON value, just enough to check a setting's type.
-    private enum JSONValue: Decodable {
-        case bool, int, double, string, strings, other
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if (try? container.decode(Bool.self)) != nil {
-                self = .bool
-            } else if (try? container.decode(Int.self)) != nil {
-                self = .int
-            } else if (try? container.decode(Double.self)) != nil {
-                self = .double
-            } else if (try? container.decode(String.self)) != nil {
-                self = .string
-            } else if (try? container.decode([String].self)) != nil {
-                self = .strings
-            } else {
-                self = .other
-            }
-        }
-
-        func fits(_ kind: Kind) -> Bool {
-            switch (kind, self) {
-            case (.bool, .bool), (.int, .int), (.double, .int), (.double, .double), (.string, .string), (.strings, .strings): true
-            default: false
-            }
-        }
     }
 }
 

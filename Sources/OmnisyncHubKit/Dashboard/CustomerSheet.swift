@@ -21,7 +21,7 @@ public struct CustomerSheet: Sendable {
     public var revealed: Bool
 
     public init(_ view: HubCustomerView, id: CustomerID, revealed: Bool) throws {
-        guard case .object(var profile) = try JSONDecoder().decode(JSON.self, from: try WireCoding.encode(view)) else {
+        guard case .object(var profile) = try JSONDecoder().decode(JSONValue.self, from: try WireCoding.encode(view)) else {
             throw HubError(.storage, "the customer view of \(id) is not a JSON object")
         }
         let activity = profile.removeValue(forKey: "activity")
@@ -33,30 +33,8 @@ public struct CustomerSheet: Sendable {
         }
     }
 
-    /// A JSON value, read without Foundation's platform differences on booleans.
-    enum JSON: Decodable {
-        case null, bool(Bool), number(Double), string(String), array([JSON]), object([String: JSON])
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if container.decodeNil() {
-                self = .null
-            } else if let value = try? container.decode(Bool.self) {
-                self = .bool(value)
-            } else if let value = try? container.decode(Double.self) {
-                self = .number(value)
-            } else if let value = try? container.decode(String.self) {
-                self = .string(value)
-            } else if let value = try? container.decode([JSON].self) {
-                self = .array(value)
-            } else {
-                self = .object(try container.decode([String: JSON].self))
-            }
-        }
-    }
-
     /// One row per key, in key order; nested objects become "parent child" rows.
-    static func rows(_ object: [String: JSON], prefix: String = "") -> [Row] {
+    static func rows(_ object: [String: JSONValue], prefix: String = "") -> [Row] {
         object.keys.sorted().flatMap { key -> [Row] in
             let label = prefix.isEmpty ? words(key) : "\(prefix) \(words(key).lowercased())"
             if case .object(let nested) = object[key] {
@@ -67,31 +45,32 @@ public struct CustomerSheet: Sendable {
     }
 
     /// A JSON value in words: lists joined, `{"sku","quantity"}` as "sku (quantity)".
-    static func text(_ value: JSON) -> String {
+    static func text(_ value: JSONValue) -> String {
         switch value {
         case .null: return "-"
         case .bool(let flag): return flag ? "yes" : "no"
-        case .number(let number): return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .integer(let number): return String(number)
+        case .number(let number): return String(number)
         case .string(let string): return string
         case .array(let list): return list.isEmpty ? "-" : list.map(text).joined(separator: ", ")
         case .object(let object):
             // Money as the CLI prints it ("57.24 EUR"), by the currency's minor units.
-            if object.count == 2, case .number(let amount)? = object["amount"], case .string(let code)? = object["currency"],
+            if object.count == 2, case .integer(let amount)? = object["amount"], case .string(let code)? = object["currency"],
                 let currency = Currency(rawValue: code)
             {
-                return Money(amount: Int64(amount), currency: currency).description
+                return Money(amount: amount, currency: currency).description
             }
             // Amounts per currency ({"EUR": 5724}, minor units): "57.24 EUR".
             let amounts = object.compactMap { key, value -> Money? in
-                guard case .number(let amount) = value, let currency = Currency(rawValue: key) else { return nil }
-                return Money(amount: Int64(amount), currency: currency)
+                guard case .integer(let amount) = value, let currency = Currency(rawValue: key) else { return nil }
+                return Money(amount: amount, currency: currency)
             }
             if !object.isEmpty, amounts.count == object.count {
                 return amounts.sorted { $0.currency.rawValue < $1.currency.rawValue }.map(\.description).joined(separator: ", ")
             }
             let strings = object.values.compactMap { if case .string(let s) = $0 { s } else { nil } }
-            let numbers = object.values.compactMap { if case .number(let n) = $0 { n } else { nil } }
-            if object.count == 2, strings.count == 1, numbers.count == 1 { return "\(strings[0]) (\(text(.number(numbers[0]))))" }
+            let numbers = object.values.compactMap { if case .integer(let n) = $0 { n } else { nil } }
+            if object.count == 2, strings.count == 1, numbers.count == 1 { return "\(strings[0]) (\(numbers[0]))" }
             return object.keys.sorted().map { "\(words($0).lowercased()): \(text(object[$0]!))" }.joined(separator: "; ")
         }
     }
