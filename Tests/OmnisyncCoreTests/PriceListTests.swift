@@ -80,6 +80,17 @@ import Testing
         #expect(try quote("SHOE-42", in: Self.nice, list: offers).price == Self.eur(6999))
     }
 
+    @Test func theChainsPriceIgnoresStoresAndStoreLimitedPromotions() throws {
+        var offers = list
+        offers.rules += [
+            Self.promotion("LYON-ONLY", .sku("SHOE-42"), .percent(basisPoints: 5000), stores: [Self.lyon]),
+            Self.promotion("ALL", .sku("SOCK"), .percent(basisPoints: 1000)),
+        ]
+        let chain = try offers.quote(sku: "SHOE-42", store: nil, tier: nil, at: Self.noon, currency: Self.eur)
+        #expect(chain.price == Self.eur(8999) && chain.rule == .base)
+        #expect(try offers.quote(sku: "SOCK", store: nil, tier: nil, at: Self.noon, currency: Self.eur).price == Self.eur(1169), "12.99 less 1.30")
+    }
+
     @Test func aPriceNeverGoesBelowZero() throws {
         var offers = list
         offers.rules.append(Self.promotion("FREE", .sku("SOCK"), .amountOff(Self.eur(5000))))

@@ -18,22 +18,24 @@ public struct PriceList: Sendable, Hashable {
         self.categories = categories
     }
 
-    /// The price of one unit of `sku` in `store` at `time` for a customer of
-    /// `tier` (nil: not a member, or not known), in `currency`.
+    /// The price of one unit of `sku` in `store` (nil: the chain's price, with
+    /// no store's or region's override and only chain-wide promotions) at
+    /// `time` for a customer of `tier` (nil: not a member, or not known), in
+    /// `currency`.
     ///
     /// The store's list price is its own override, else its region's, else the
     /// base price. The customer pays the lowest of: the list price, their
     /// tier's member price, and the list price with each promotion active then
     /// and there. Offers do not stack. At equal prices the simpler rule is
     /// reported (list, then member, then promotion by id).
-    public func quote(sku: String, store: StoreID, tier: String?, at time: Date, currency: Currency) throws(PricingError) -> PriceQuote {
+    public func quote(sku: String, store: StoreID?, tier: String?, at time: Date, currency: Currency) throws(PricingError) -> PriceQuote {
         var base: Money?
         var storeOverride: Money?
         var regionOverride: Money?
         var member: Money?
         var otherCurrencies: Set<Currency> = []
         var promotions: [Promotion] = []
-        let region = regions[store]
+        let region = store.flatMap { regions[$0] }
         let category = categories[sku]
         for rule in rules {
             switch rule {
@@ -41,7 +43,7 @@ public struct PriceList: Sendable, Hashable {
                 if price.currency == currency { base = price } else { otherCurrencies.insert(price.currency) }
             case .override(let ruleSKU, .store(let ruleStore), let price) where ruleSKU == sku && ruleStore == store && price.currency == currency:
                 storeOverride = price
-            case .override(let ruleSKU, .region(let ruleRegion), let price) where ruleSKU == sku && ruleRegion == region && price.currency == currency:
+            case .override(let ruleSKU, .region(let ruleRegion), let price) where ruleSKU == sku && region != nil && ruleRegion == region && price.currency == currency:
                 regionOverride = price
             case .member(let ruleSKU, let ruleTier, let price) where ruleSKU == sku && ruleTier == tier && price.currency == currency:
                 member = price
@@ -57,7 +59,7 @@ public struct PriceList: Sendable, Hashable {
         }
         let list: Money
         let listRule: PriceQuote.Rule
-        if let storeOverride {
+        if let storeOverride, let store {
             (list, listRule) = (storeOverride, .storeOverride(store))
         } else if let regionOverride, let region {
             (list, listRule) = (regionOverride, .regionOverride(region))

@@ -51,9 +51,12 @@ public struct Promotion: Sendable, Hashable {
         self.stores = stores
     }
 
-    /// True at `time` in `store`: from `starts` included to `ends` excluded.
-    public func applies(at time: Date, in store: StoreID) -> Bool {
-        starts <= time && time < ends && (stores?.contains(store) ?? true)
+    /// True at `time` in `store` (nil: chain-wide promotions only): from
+    /// `starts` included to `ends` excluded.
+    public func applies(at time: Date, in store: StoreID?) -> Bool {
+        guard starts <= time && time < ends else { return false }
+        guard let stores else { return true }
+        return store.map(stores.contains) ?? false
     }
 
     /// `price` with this discount, never below zero; nil when the discount is

@@ -4,7 +4,7 @@ import PostgresNIO
 /// The hub's PostgreSQL schema: named, append-only migrations, applied at
 /// start under an advisory lock so replicas starting together migrate once.
 ///
-/// It holds the same tables as the SQLite schema at v11 (`docs/architecture.md`),
+/// It holds the same tables as the SQLite schema (`docs/architecture.md`; v11 and later),
 /// in PostgreSQL's types, plus what several writers need: `change_counter`,
 /// the one row whose lock orders profile changes for pulls, and each order's
 /// `xid` (the transaction that stored it), which the recompute compares with
@@ -211,6 +211,18 @@ enum PostgresHubMigrations {
             "CREATE INDEX customer_events_customer ON customer_events (customer)",
             "CREATE TABLE products (sku TEXT PRIMARY KEY, name TEXT NOT NULL, category TEXT NOT NULL, updated_at_ms BIGINT NOT NULL)",
             "CREATE INDEX products_category ON products (category)",
+        ]),
+        ("v12: price lists", [
+            """
+            CREATE TABLE price_entries (
+                key TEXT PRIMARY KEY,
+                body TEXT NOT NULL,
+                version BIGINT NOT NULL,
+                removed BOOLEAN NOT NULL DEFAULT false
+            )
+            """,
+            "CREATE INDEX price_entries_version ON price_entries (version)",
+            "CREATE TABLE price_versions (version BIGINT PRIMARY KEY, imported_at_ms BIGINT NOT NULL)",
         ]),
     ]
 

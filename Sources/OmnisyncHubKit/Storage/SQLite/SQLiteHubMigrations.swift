@@ -317,6 +317,24 @@ enum SQLiteHubMigrations {
                 ALTER TABLE customers ADD COLUMN window_stale INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v12: price lists") { db in
+            // Each row of the price list by key (PriceListEntry), with the
+            // version that last changed it; a removed row stays, marked, so a
+            // till that has an older version learns it is gone.
+            try db.execute(sql: """
+                CREATE TABLE price_entries (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    body TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    removed INTEGER NOT NULL DEFAULT 0
+                ) WITHOUT ROWID;
+                CREATE INDEX price_entries_version ON price_entries (version);
+                CREATE TABLE price_versions (
+                    version INTEGER PRIMARY KEY NOT NULL,
+                    imported_at_ms INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,47 @@
+public import Foundation
+import GRDB
+public import OmnisyncCore
+
+/// The price list on SQLite (see ``PricingStore``).
+extension SQLiteHubStore {
+    public func importPriceList(_ list: PriceList, at time: Date) async throws(HubError) -> PriceImportReport {
+        try await write { db in
+            var stored: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, body FROM price_entries WHERE removed = 0") {
+                stored[row["key"]] = row["body"]
+            }
+            let current = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(version), 0) FROM price_versions") ?? 0
+            var plan = try PriceImportPlan(stored: stored, new: list)
+            guard !plan.isEmpty else {
+                plan.report.version = current
+                return plan.report
+            }
+            let version = current + 1
+            try db.execute(sql: "INSERT INTO price_versions (version, imported_at_ms) VALUES (?, ?)", arguments: [version, time.millis])
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO price_entries (key, body, version, removed) VALUES (?, ?, ?, 0)
+                ON CONFLICT (key) DO UPDATE SET body = excluded.body, version = excluded.version, removed = 0
+                """)
+            for (key, body) in plan.upserts { try upsert.execute(arguments: [key, body, version]) }
+            let remove = try db.cachedStatement(sql: "UPDATE price_entries SET removed = 1, version = ? WHERE key = ?")
+            for key in plan.removals { try remove.execute(arguments: [version, key]) }
+            plan.report.version = version
+            return plan.report
+        }
+    }
+
+    public func priceList() async throws(HubError) -> StoredPriceList {
+        try await read { db in
+            let latest = try Row.fetchOne(db, sql: "SELECT version, imported_at_ms FROM price_versions ORDER BY version DESC LIMIT 1")
+            var entries: [PriceListEntry] = []
+            for row in try Row.fetchAll(db, sql: "SELECT key, body FROM price_entries WHERE removed = 0 ORDER BY key") {
+                entries.append(try PriceImportPlan.entry(row["body"], key: row["key"]))
+            }
+            return StoredPriceList(
+                version: latest?["version"] ?? 0,
+                importedAt: (latest?["imported_at_ms"] as Int64?).flatMap(Date.init(millis:)),
+                list: PriceList(entries: entries)
+            )
+        }
+    }
+}
