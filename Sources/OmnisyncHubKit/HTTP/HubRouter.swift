@@ -11,6 +11,7 @@ import OmnisyncCore
 /// - `GET  /v1/pull?cursor=C&limit=N`: profile changes for the terminal's store;
 /// - `POST /v1/customers/lookup` `{"card": N}`: the customer holding a card, from now on
 ///   also sent to the terminal's store;
+/// - `GET  /v1/prices?since=V`: the price list's changes since version V for the terminal's store (``PriceDelta``);
 /// - `POST /v1/orders`: an order of another channel (channel token), applied once per order id;
 /// - `GET  /v1/admin/status`: terminals and operator counts (admin token);
 /// - `GET  /v1/admin/customers/ID[?reveal=true]`: the merged customer view;
@@ -75,6 +76,17 @@ public enum HubRouter {
                 policy: try await store.policy(for: terminal.store), serverTime: now()
             )
             return EncodedJSONResponse(body: body)
+        }
+        terminals.get("prices") { request, context in
+            let terminal = try context.authenticatedTerminal()
+            var since: Int64 = 0
+            if let text = request.uri.queryParameters["since"] {
+                guard let value = Int64(text), value >= 0 else {
+                    throw HubError(.malformedRequest, "since must be the price-list version the terminal has (0 for none)")
+                }
+                since = value
+            }
+            return JSONResponse(value: try await store.priceChanges(since: since, for: terminal.store))
         }
         terminals.post("customers/lookup") { request, context in
             let terminal = try context.authenticatedTerminal()

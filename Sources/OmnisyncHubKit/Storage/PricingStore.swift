@@ -15,6 +15,11 @@ public protocol PricingStore: Sendable {
 
     /// The current list and its version (0 and an empty list before any import).
     func priceList() async throws(HubError) -> StoredPriceList
+
+    /// What a till of `store` that has version `since` needs (``PriceDelta``):
+    /// the rows changed since, or the whole list when `since` is 0 or a
+    /// version the hub never made.
+    func priceChanges(since: Int64, for store: StoreID) async throws(HubError) -> PriceDelta
 }
 
 /// What `prices import` changed.

@@ -66,4 +66,27 @@ extension PostgresHubStore: PricingStore {
             return StoredPriceList(version: version, importedAt: importedAt, list: PriceList(entries: entries))
         }
     }
+
+    public func priceChanges(since: Int64, for store: StoreID) async throws(HubError) -> PriceDelta {
+        try await read { connection in
+            var current: Int64 = 0
+            for try await version in try await connection.query(
+                "SELECT COALESCE(MAX(version), 0)::BIGINT FROM price_versions", logger: logger
+            ).decode(Int64.self) {
+                current = version
+            }
+            guard since != current else { return PriceDelta(version: current, full: false, entries: [], removed: []) }
+            // Rows are read after the version: an import committed in between only
+            // sends its rows early, and again next time (applying a row twice is harmless).
+            let full = since == 0 || since > current
+            let rows = full
+                ? try await connection.query("SELECT key, body, version, removed FROM price_entries WHERE NOT removed", logger: logger)
+                : try await connection.query("SELECT key, body, version, removed FROM price_entries WHERE version > \(since)", logger: logger)
+            var stored: [PriceDelta.StoredRow] = []
+            for try await (key, body, version, removed) in rows.decode((String, String, Int64, Bool).self) {
+                stored.append(PriceDelta.StoredRow(key: key, entry: removed ? nil : try PriceImportPlan.entry(body, key: key), version: version))
+            }
+            return PriceDelta.make(since: since, current: current, rows: stored, for: store)
+        }
+    }
 }

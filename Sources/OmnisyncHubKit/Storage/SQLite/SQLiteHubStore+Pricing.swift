@@ -44,4 +44,29 @@ extension SQLiteHubStore {
             )
         }
     }
+
+    public func priceChanges(since: Int64, for store: StoreID) async throws(HubError) -> PriceDelta {
+        try await read { db in
+            let current = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(version), 0) FROM price_versions") ?? 0
+            guard since != current else { return PriceDelta(version: current, full: false, entries: [], removed: []) }
+            // Rows are read after the version: an import committed in between only
+            // sends its rows early, and again next time (applying a row twice is harmless).
+            let full = since == 0 || since > current
+            let rows = try Row.fetchAll(
+                db,
+                sql: full
+                    ? "SELECT key, body, version, removed FROM price_entries WHERE removed = 0"
+                    : "SELECT key, body, version, removed FROM price_entries WHERE version > ?",
+                arguments: full ? [] : [since]
+            )
+            var stored: [PriceDelta.StoredRow] = []
+            stored.reserveCapacity(rows.count)
+            for row in rows {
+                let key: String = row["key"]
+                let removed: Bool = row["removed"]
+                stored.append(PriceDelta.StoredRow(key: key, entry: removed ? nil : try PriceImportPlan.entry(row["body"], key: key), version: row["version"]))
+            }
+            return PriceDelta.make(since: since, current: current, rows: stored, for: store)
+        }
+    }
 }
