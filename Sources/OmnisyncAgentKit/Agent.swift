@@ -210,6 +210,7 @@ public struct Agent: Sendable {
         try read { db in
             let state = try AgentStateRow.fetch(db)
             let pending = try Journal.pending(db, terminal: state.terminal, acknowledgedSeq: state.acknowledgedSeq)
+            let prices = try LocalPriceList.version(db)
             return AgentStatus(
                 terminal: state.terminal,
                 store: state.store,
@@ -226,7 +227,9 @@ public struct Agent: Sendable {
                 pullCursor: state.pullCursor,
                 profiles: try LocalProfileStore.count(db),
                 policy: state.policy,
-                hubClockOffsetSeconds: state.hubClockOffsetMillis.map { Double($0) / 1000 }
+                hubClockOffsetSeconds: state.hubClockOffsetMillis.map { Double($0) / 1000 },
+                priceListVersion: prices.version,
+                priceListUpdatedAt: prices.updatedAt
             )
         }
     }

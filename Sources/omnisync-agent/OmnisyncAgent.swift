@@ -17,7 +17,7 @@ struct OmnisyncAgent: AsyncParsableCommand {
               omnisync-agent record sale --json-file sale.json
               omnisync-agent status
             """,
-        subcommands: [Init.self, Record.self, Run.self, Sync.self, Status.self, Customers.self, Verify.self, Settings.self]
+        subcommands: [Init.self, Record.self, Run.self, Sync.self, Status.self, Customers.self, Verify.self, Settings.self, Prices.self]
     )
 
     /// Usage errors exit with 2, as the command-line contract says.

@@ -63,7 +63,7 @@ import OmnisyncTestSupport
         let applied = try reopened.database.read { db in try AgentMigrations.migrator.appliedIdentifiers(db) }
         #expect(Set(applied) == [
             "v1: journal, local profiles, sync state", "v2: identity merges, erasure, hub clock offset", "v3: journal hash chain",
-            "v4: local profiles in compact form",
+            "v4: local profiles in compact form", "v5: price list",
         ])
         let completed = try reopened.database.read { db in try AgentMigrations.migrator.hasCompletedMigrations(db) }
         #expect(completed)

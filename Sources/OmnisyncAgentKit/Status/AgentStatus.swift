@@ -25,12 +25,16 @@ public struct AgentStatus: Sendable, Equatable {
     /// The hub's clock minus this terminal's at the last pull, in seconds; the
     /// agent stamps entries with its clock corrected by it.
     public var hubClockOffsetSeconds: Double?
+    /// The price list this terminal prices with (0: none yet), and when it last changed.
+    public var priceListVersion: Int64 = 0
+    public var priceListUpdatedAt: Date?
 }
 
 extension AgentStatus: Encodable {
     enum CodingKeys: String, CodingKey {
         case terminal, store, hub, online, pending, oldestPendingAge, lastSync, lastAttempt, lastError
         case unreachableSince, acknowledgedSeq, lastSeq, pullCursor, profiles, policy, hubClockOffsetSeconds
+        case priceListVersion, priceListUpdatedAt
     }
 
     /// Every key is written, absent values as null, as the contract promises.
@@ -52,5 +56,7 @@ extension AgentStatus: Encodable {
         try container.encode(profiles, forKey: .profiles)
         try container.encode(policy, forKey: .policy)
         try container.encode(hubClockOffsetSeconds, forKey: .hubClockOffsetSeconds)
+        try container.encode(priceListVersion, forKey: .priceListVersion)
+        try container.encode(priceListUpdatedAt, forKey: .priceListUpdatedAt)
     }
 }

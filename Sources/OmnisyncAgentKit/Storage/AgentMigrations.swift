@@ -98,6 +98,22 @@ enum AgentMigrations {
                 try db.execute(sql: "UPDATE profiles SET state = ? WHERE id = ?", arguments: [Data(state.compactBytes), row["id"] as String])
             }
         }
+                migrator.registerMigration("v5: price list") { db in
+            // The hub's price list as this terminal's store uses it
+            // (PriceListEntry rows by key), replaced or patched in one
+            // transaction per delta, and the version it is at.
+            try db.execute(sql: """
+                CREATE TABLE price_entries (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    body TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE price_state (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    version INTEGER NOT NULL,
+                    updated_at_ms INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

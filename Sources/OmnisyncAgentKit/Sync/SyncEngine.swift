@@ -3,7 +3,8 @@ import GRDB
 import OmnisyncCore
 import OmnisyncStorage
 
-/// One sync round: push every unacknowledged entry, then pull merged profiles.
+/// One sync round: push every unacknowledged entry, pull merged profiles,
+/// then bring the price list up to date.
 ///
 /// The rules that make it safe (see `docs/protocol.md`):
 /// - entries are marked acknowledged only from the hub's answer, after it has
@@ -36,6 +37,7 @@ struct SyncEngine {
         var erasures = 0
         try await push(into: &report, erasures: &erasures, progress: progress)
         try await pull(into: &report, erasures: &erasures, progress: progress)
+        try await updatePrices(into: &report)
         if erasures > 0 {
             // Personal data was removed: leave no older page version in the WAL.
             do {
@@ -175,6 +177,26 @@ struct SyncEngine {
             if !page.profiles.isEmpty { progress(.pulled(profiles: report.pulled)) }
             if !page.hasMore { break }
         }
+    }
+
+    /// Fetches what changed in the price list since the version held here and
+    /// applies it in one transaction (docs/pricing.md).
+    private func updatePrices(into report: inout SyncReport) async throws(AgentError) {
+        let held = try read { db in try LocalPriceList.version(db).version }
+        let delta: PriceDelta?
+        do {
+            delta = try await transport.priceChanges(since: held)
+        } catch {
+            throw Self.agentError(error)
+        }
+        guard let delta, delta.full || delta.version != held || !delta.entries.isEmpty || !delta.removed.isEmpty else {
+            report.priceListVersion = held
+            return
+        }
+        let receivedAt = now()
+        try write { db in try LocalPriceList.apply(db, delta, at: receivedAt) }
+        report.priceListVersion = delta.version
+        report.priceRowsApplied = delta.entries.count + delta.removed.count
     }
 
     /// Remembers the outcome for `status`: last success, or the last error and

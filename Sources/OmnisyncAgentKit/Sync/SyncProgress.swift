@@ -21,4 +21,8 @@ public struct SyncReport: Sendable, Equatable, Encodable {
     public var unreadable: Int = 0
     /// The hub's loyalty policy could not be read; the terminal kept its own.
     public var policyUnreadable = false
+    /// The price-list version held after the round (0: none yet).
+    public var priceListVersion: Int64 = 0
+    /// Price-list rows changed or dropped by this round.
+    public var priceRowsApplied = 0
 }

@@ -46,6 +46,15 @@ public struct HubClient: HubTransport {
         return try await send("GET", path, body: nil, as: PullResponse.self)
     }
 
+    public func priceChanges(since version: Int64) async throws(TransportError) -> PriceDelta? {
+        do {
+            return try await send("GET", "/v1/prices?since=\(version)", body: nil, as: PriceDelta.self)
+        } catch .rejected(404, _, _) {
+            // A hub older than price lists: nothing to fetch, not a failed round.
+            return nil
+        }
+    }
+
     public func lookUp(card: CardNumber) async throws(TransportError) -> ProfileState? {
         let body: Data
         do {

@@ -20,6 +20,10 @@ public protocol HubTransport: Sendable {
     /// Asks the hub for the customer holding `card` (nil when it knows none);
     /// the customer then belongs to this terminal's store and comes with later pulls.
     func lookUp(card: CardNumber) async throws(TransportError) -> ProfileState?
+
+    /// The price list's changes since `version` for this terminal's store; nil
+    /// from a hub that has no price lists yet (an older hub).
+    func priceChanges(since version: Int64) async throws(TransportError) -> PriceDelta?
 }
 
 /// A push body as a transport sends it.

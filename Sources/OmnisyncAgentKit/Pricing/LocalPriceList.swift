@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+import OmnisyncCore
+
+/// The terminal's copy of the hub's price list, in its SQLite database.
+///
+/// A delta is applied in one transaction with the new version, so a terminal
+/// killed mid-apply restarts with the old list or the new one, never a mix.
+enum LocalPriceList {
+    /// The version this terminal has, and when it last changed (0, nil: none yet).
+    static func version(_ db: Database) throws -> (version: Int64, updatedAt: Date?) {
+        guard let row = try Row.fetchOne(db, sql: "SELECT version, updated_at_ms FROM price_state WHERE id = 1") else { return (0, nil) }
+        return (row["version"], Date(millis: row["updated_at_ms"]))
+    }
+
+    /// Applies `delta` (the whole list when `full`) and records its version.
+    static func apply(_ db: Database, _ delta: PriceDelta, at time: Date) throws {
+        if delta.full {
+            try db.execute(sql: "DELETE FROM price_entries")
+        }
+        let upsert = try db.cachedStatement(sql: "INSERT INTO price_entries (key, body) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET body = excluded.body")
+        for entry in delta.entries {
+            try upsert.execute(arguments: [entry.key, String(decoding: try WireCoding.encode(entry), as: UTF8.self)])
+        }
+        let remove = try db.cachedStatement(sql: "DELETE FROM price_entries WHERE key = ?")
+        for key in delta.removed { try remove.execute(arguments: [key]) }
+        try db.execute(
+            sql: """
+                INSERT INTO price_state (id, version, updated_at_ms) VALUES (1, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET version = excluded.version, updated_at_ms = excluded.updated_at_ms
+                """,
+            arguments: [delta.version, time.millis]
+        )
+    }
+
+    /// The list as stored here; a row this agent cannot read (written by a
+    /// newer hub) is left out and counted.
+    static func read(_ db: Database) throws -> (list: PriceList, unreadable: Int) {
+        var entries: [PriceListEntry] = []
+        var unreadable = 0
+        for row in try Row.fetchAll(db, sql: "SELECT body FROM price_entries") {
+            let body: String = row["body"]
+            if let entry = try? WireCoding.decode(PriceListEntry.self, from: Data(body.utf8)) {
+                entries.append(entry)
+            } else {
+                unreadable += 1
+            }
+        }
+        return (PriceList(entries: entries), unreadable)
+    }
+}
