@@ -229,7 +229,8 @@ public struct Agent: Sendable {
                 policy: state.policy,
                 hubClockOffsetSeconds: state.hubClockOffsetMillis.map { Double($0) / 1000 },
                 priceListVersion: prices.version,
-                priceListUpdatedAt: prices.updatedAt
+                priceListUpdatedAt: prices.updatedAt,
+                priceListEntries: try LocalPriceList.count(db)
             )
         }
     }

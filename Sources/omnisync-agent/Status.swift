@@ -48,7 +48,7 @@ struct Status: AsyncParsableCommand {
             lines.append(("pull cursor", status.pullCursor ?? "-"))
             lines.append(("profiles", "\(status.profiles) known locally"))
             lines.append(("price list", status.priceListVersion == 0 ? "none yet"
-                : "version \(status.priceListVersion), updated \(Output.moment(status.priceListUpdatedAt, now: now))"))
+                : "version \(status.priceListVersion) (\(status.priceListEntries) rows), updated \(Output.moment(status.priceListUpdatedAt, now: now))"))
             if let offset = status.hubClockOffsetSeconds, abs(offset) >= 1 {
                 lines.append(("clock", String(format: "%+.1fs behind the hub (entries are stamped with the hub's time)", offset)))
             }

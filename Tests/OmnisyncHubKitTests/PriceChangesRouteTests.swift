@@ -1,6 +1,9 @@
+import CompressNIO
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
+import NIOFoundationCompat
 import OmnisyncCore
 import OmnisyncHubKit
 import OmnisyncTestSupport
@@ -70,5 +73,27 @@ import Testing
         let quote = try PriceList(entries: first.entries).quote(sku: "SOCK", store: StoreID(rawValue: "PARIS-01")!, tier: nil,
                                                                at: RFC3339.parse("2026-01-15T00:00:00Z")!, currency: Currency(rawValue: "EUR")!)
         #expect(quote.price.amount == 1079)
+    }
+
+    @Test func aLargeAnswerTravelsGzippedToAClientThatAcceptsIt() async throws {
+        let hub = try await HubFixture.make(.sqlite)
+        defer { hub.directory.remove() }
+        let token = try await hub.register("T-1", store: "PARIS-01")
+        let rows = (0..<2_000).map { "base,SKU-\($0),EUR,\(10 + $0 % 90).99,,,,,,," }.joined(separator: "\n")
+        _ = try await hub.store.importPriceList(try Self.list(rows), at: Date())
+        let (plain, gzipped) = try await hub.test { client in
+            (
+                try await client.execute(uri: "/v1/prices?since=0", method: .get, headers: [.authorization: "Bearer \(token)"]) { $0 },
+                try await client.execute(uri: "/v1/prices?since=0", method: .get, headers: [.authorization: "Bearer \(token)", .acceptEncoding: "br, gzip;q=0.9"]) { $0 }
+            )
+        }
+        #expect(plain.headers[.contentEncoding] == nil)
+        #expect(gzipped.headers[.contentEncoding] == "gzip")
+        #expect(gzipped.body.readableBytes * 4 < plain.body.readableBytes, "\(gzipped.body.readableBytes) bytes gzipped, \(plain.body.readableBytes) plain")
+        var compressed = gzipped.body
+        let inflated = try compressed.decompress(with: .gzip())
+        let delta = try WireCoding.decode(PriceDelta.self, from: Data(buffer: inflated))
+        #expect(delta.full && delta.entries.count == 2_000)
+        #expect(Data(buffer: inflated) == Data(buffer: plain.body), "the same document either way")
     }
 }

@@ -13,6 +13,11 @@ enum LocalPriceList {
         return (row["version"], Date(millis: row["updated_at_ms"]))
     }
 
+    /// How many rows the copy holds.
+    static func count(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM price_entries") ?? 0
+    }
+
     /// Applies `delta` (the whole list when `full`) and records its version.
     static func apply(_ db: Database, _ delta: PriceDelta, at time: Date) throws {
         if delta.full {

@@ -28,13 +28,15 @@ public struct AgentStatus: Sendable, Equatable {
     /// The price list this terminal prices with (0: none yet), and when it last changed.
     public var priceListVersion: Int64 = 0
     public var priceListUpdatedAt: Date?
+    /// Rows of that list held here (rules, regions, categories).
+    public var priceListEntries: Int = 0
 }
 
 extension AgentStatus: Encodable {
     enum CodingKeys: String, CodingKey {
         case terminal, store, hub, online, pending, oldestPendingAge, lastSync, lastAttempt, lastError
         case unreachableSince, acknowledgedSeq, lastSeq, pullCursor, profiles, policy, hubClockOffsetSeconds
-        case priceListVersion, priceListUpdatedAt
+        case priceListVersion, priceListUpdatedAt, priceListEntries
     }
 
     /// Every key is written, absent values as null, as the contract promises.
@@ -58,5 +60,6 @@ extension AgentStatus: Encodable {
         try container.encode(hubClockOffsetSeconds, forKey: .hubClockOffsetSeconds)
         try container.encode(priceListVersion, forKey: .priceListVersion)
         try container.encode(priceListUpdatedAt, forKey: .priceListUpdatedAt)
+        try container.encode(priceListEntries, forKey: .priceListEntries)
     }
 }

@@ -86,7 +86,7 @@ public enum HubRouter {
                 }
                 since = value
             }
-            return JSONResponse(value: try await store.priceChanges(since: since, for: terminal.store))
+            return CompressibleJSONResponse(value: try await store.priceChanges(since: since, for: terminal.store))
         }
         terminals.post("customers/lookup") { request, context in
             let terminal = try context.authenticatedTerminal()
