@@ -129,20 +129,9 @@ struct Prices: AsyncParsableCommand {
                     case .region(let regionStore, _): regionStore == storeID
                     }
                 }
-                let currencies = Set(about.compactMap { entry -> Currency? in
-                    if case .rule(.base(_, let price)) = entry { return price.currency }
-                    return nil
-                })
-                guard let currency = currency.flatMap(Currency.init(rawValue:)) ?? (currencies.count == 1 ? currencies.first : nil) else {
-                    throw HubError(
-                        currencies.isEmpty ? .notFound : .malformedRequest,
-                        currencies.isEmpty ? "no price for \(sku) in price list version \(stored.version)"
-                            : "\(sku) is priced in \(currencies.map(\.rawValue).sorted().joined(separator: ", ")); choose one with --currency"
-                    )
-                }
                 let quote: PriceQuote
                 do {
-                    quote = try stored.list.quote(sku: sku, store: storeID, tier: tier, at: time, currency: currency)
+                    quote = try stored.list.quote(sku: sku, store: storeID, tier: tier, at: time, currency: currency.flatMap(Currency.init(rawValue:)))
                 } catch {
                     throw HubError(.notFound, "\(error) (price list version \(stored.version))")
                 }

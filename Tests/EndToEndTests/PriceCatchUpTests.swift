@@ -14,11 +14,11 @@ import Glibc
 
     /// A price file: `count` SKUs at `cents` each.
     static func file(_ path: String, count: Int, cents: Int) throws {
-        var text = "type,sku,category,currency,price\n"
+        var text = "type,sku,currency,price\n"
         text.reserveCapacity(count * 40)
         let price = "\(cents / 100).\(String(format: "%02d", cents % 100))"
         for index in 0..<count {
-            text += "base,SKU-\(index),cat-\(index % 50),EUR,\(price)\n"
+            text += "base,SKU-\(index),EUR,\(price)\n"
         }
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
@@ -28,7 +28,7 @@ import Glibc
         defer { scratch.remove() }
         let cli = try CommandLine()
         let (hub, agent) = try await cli.hubWithOneTerminal(in: scratch)
-        // Version 1: 100,000 SKUs at 10.00 (and their categories).
+        // Version 1: 100,000 SKUs at 10.00.
         let first = scratch.appending("v1.csv")
         try Self.file(first, count: Self.skus, cents: 1000)
         #expect(try await cli.hub("prices", "import", first, "--data-dir", hub.dataDirectory).status == 0)
@@ -39,7 +39,7 @@ import Glibc
         #expect(synced["priceListVersion"] as? Int == 1)
         let v1 = try cli.json(try await agent.run("status", "--json"))
         let v1Rows = try #require(v1["priceListEntries"] as? Int)
-        #expect(v1Rows == 2 * Self.skus, "a base price and a category per SKU")
+        #expect(v1Rows == Self.skus)
 
         // Version 2: every price changed and 1,000 more SKUs.
         let second = scratch.appending("v2.csv")
@@ -58,7 +58,7 @@ import Glibc
             let amount = (price["price"] as? [String: Any])?["amount"] as? Int
             switch version {
             case 1: #expect(rows == v1Rows && amount == 1000, "old version, old rows: \(rows ?? -1) rows, SKU-77 at \(amount ?? -1)")
-            case 2: #expect(rows == v1Rows + 2_000 && amount == 1250, "new version, new rows: \(rows ?? -1) rows, SKU-77 at \(amount ?? -1)")
+            case 2: #expect(rows == v1Rows + 1_000 && amount == 1250, "new version, new rows: \(rows ?? -1) rows, SKU-77 at \(amount ?? -1)")
             default: Issue.record("version \(version) after a kill")
             }
             outcomes.append(version)
@@ -67,7 +67,7 @@ import Glibc
         // A last, uninterrupted round brings it to version 2 whatever the kills did.
         #expect(try await agent.run("sync").status == 0)
         let final = try cli.json(try await agent.run("status", "--json"))
-        #expect(final["priceListVersion"] as? Int == 2 && final["priceListEntries"] as? Int == v1Rows + 2_000)
+        #expect(final["priceListVersion"] as? Int == 2 && final["priceListEntries"] as? Int == v1Rows + 1_000)
         let last = try cli.json(try await agent.run("prices", "show", "SKU-100999", "--json"))
         #expect((last["price"] as? [String: Any])?["amount"] as? Int == 1250)
         print("a whole-list round took \(roundTime); kills left the till at versions \(outcomes)")

@@ -9,7 +9,7 @@ import Testing
     static let eur = Currency(rawValue: "EUR")!
     static let paris = StoreID(rawValue: "PARIS-01")!
 
-    static func read(_ text: String, _ format: ProductFile.Format = .csv) throws(PriceFileError) -> PriceList {
+    static func read(_ text: String, _ format: ProductFile.Format = .csv) throws(ImportFileError) -> PriceList {
         try PriceFile.read(Data(text.utf8), format: format)
     }
 

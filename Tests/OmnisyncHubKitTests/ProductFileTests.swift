@@ -8,7 +8,7 @@ import Testing
         try ProductFile.read(Data(text.utf8), format: format)
     }
 
-    func refusal(_ text: String, _ format: ProductFile.Format = .csv) -> ProductFileError? {
+    func refusal(_ text: String, _ format: ProductFile.Format = .csv) -> ImportFileError? {
         do {
             _ = try ProductFile.read(Data(text.utf8), format: format)
             return nil
@@ -50,6 +50,6 @@ import Testing
     @Test func theFormatComesFromTheFileName() throws {
         #expect(try ProductFile.Format(path: "/tmp/catalogue.CSV") == .csv)
         #expect(try ProductFile.Format(path: "catalogue.ndjson") == .jsonl)
-        #expect(throws: ProductFileError.self) { try ProductFile.Format(path: "catalogue.xlsx") }
+        #expect(throws: ImportFileError.self) { try ProductFile.Format(path: "catalogue.xlsx") }
     }
 }

@@ -54,20 +54,9 @@ extension Agent {
         guard version > 0 else {
             throw AgentError(.notFound, "this terminal has no price list yet: it arrives with the next sync once head office imports one")
         }
-        let currencies = Set(list.rules.compactMap { rule -> Currency? in
-            if case .base(let ruleSKU, let price) = rule, ruleSKU == sku { return price.currency }
-            return nil
-        })
-        guard let chosen = currency ?? (currencies.count == 1 ? currencies.first : nil) else {
-            throw AgentError(
-                currencies.isEmpty ? .notFound : .invalidInput,
-                currencies.isEmpty ? "no price for \(sku) in price list version \(version)"
-                    : "\(sku) is priced in \(currencies.map(\.rawValue).sorted().joined(separator: ", ")); choose one with --currency"
-            )
-        }
         let quote: PriceQuote
         do {
-            quote = try list.quote(sku: sku, store: store, tier: tier, at: time, currency: chosen)
+            quote = try list.quote(sku: sku, store: store, tier: tier, at: time, currency: currency)
         } catch {
             throw AgentError(.notFound, "\(error) (price list version \(version))")
         }

@@ -18,6 +18,25 @@ public struct PriceList: Sendable, Hashable {
         self.categories = categories
     }
 
+    /// The currencies `sku` has a base price in.
+    public func currencies(of sku: String) -> Set<Currency> {
+        Set(rules.compactMap { rule -> Currency? in
+            if case .base(let ruleSKU, let price) = rule, ruleSKU == sku { return price.currency }
+            return nil
+        })
+    }
+
+    /// ``quote(sku:store:tier:at:currency:)`` in `currency`, or, when nil, in
+    /// the one currency `sku` has a base price in (refused when it has several).
+    public func quote(sku: String, store: StoreID?, tier: String?, at time: Date, currency: Currency?) throws(PricingError) -> PriceQuote {
+        if let currency { return try quote(sku: sku, store: store, tier: tier, at: time, currency: currency) }
+        let priced = currencies(of: sku)
+        guard priced.count == 1, let only = priced.first else {
+            throw priced.isEmpty ? .unknownSKU(sku) : .currencyNotChosen(sku: sku, priced: priced.sorted { $0.rawValue < $1.rawValue })
+        }
+        return try quote(sku: sku, store: store, tier: tier, at: time, currency: only)
+    }
+
     /// The price of one unit of `sku` in `store` (nil: the chain's price, with
     /// no store's or region's override and only chain-wide promotions) at
     /// `time` for a customer of `tier` (nil: not a member, or not known), in
@@ -116,12 +135,16 @@ public enum PricingError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The SKU is priced, but not in the currency asked for: the till must not
     /// convert (no exchange rates travel with a price list).
     case currencyMismatch(sku: String, asked: Currency, priced: [Currency])
+    /// The SKU is priced in several currencies and none was named.
+    case currencyNotChosen(sku: String, priced: [Currency])
 
     public var description: String {
         switch self {
         case .unknownSKU(let sku): "no price for \(sku) in the price list"
         case .currencyMismatch(let sku, let asked, let priced):
             "\(sku) is priced in \(priced.map(\.rawValue).joined(separator: ", ")), not in \(asked); refusing to convert"
+        case .currencyNotChosen(let sku, let priced):
+            "\(sku) is priced in \(priced.map(\.rawValue).joined(separator: ", ")); choose one with --currency"
         }
     }
 }

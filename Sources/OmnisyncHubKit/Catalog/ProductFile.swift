@@ -13,18 +13,18 @@ public enum ProductFile {
         case csv, jsonl
 
         /// The format a file's name says (`.csv`, `.jsonl` or `.ndjson`).
-        public init(path: String) throws(ProductFileError) {
+        public init(path: String) throws(ImportFileError) {
             switch (path as NSString).pathExtension.lowercased() {
             case "csv": self = .csv
             case "jsonl", "ndjson": self = .jsonl
-            default: throw ProductFileError(line: nil, "\(path): name the file .csv or .jsonl so its format is known")
+            default: throw ImportFileError(line: nil, "\(path): name the file .csv or .jsonl so its format is known")
             }
         }
     }
 
     /// The products a file holds, in file order; a SKU listed twice is an error.
-    public static func read(_ data: Data, format: Format) throws(ProductFileError) -> [Product] {
-        guard let text = String(data: data, encoding: .utf8) else { throw ProductFileError(line: nil, "the file is not UTF-8 text") }
+    public static func read(_ data: Data, format: Format) throws(ImportFileError) -> [Product] {
+        guard let text = String(data: data, encoding: .utf8) else { throw ImportFileError(line: nil, "the file is not UTF-8 text") }
         // "\r\n" is one Character in Swift: split on it as well as on "\n".
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { line in
             line.last == "\r" ? line.dropLast() : line
@@ -32,9 +32,9 @@ public enum ProductFile {
         if lines.last?.isEmpty == true { lines.removeLast() }
         var products: [Product] = []
         var seen: [String: Int] = [:]
-        func add(_ product: Product, line: Int) throws(ProductFileError) {
+        func add(_ product: Product, line: Int) throws(ImportFileError) {
             if let first = seen[product.sku] {
-                throw ProductFileError(line: line, "\(product.sku) is already listed on line \(first)")
+                throw ImportFileError(line: line, "\(product.sku) is already listed on line \(first)")
             }
             seen[product.sku] = line
             products.append(product)
@@ -46,30 +46,30 @@ public enum ProductFile {
                 do {
                     product = try WireCoding.decode(Product.self, from: Data(line.utf8))
                 } catch {
-                    throw ProductFileError(line: index + 1, error.description)
+                    throw ImportFileError(line: index + 1, error.description)
                 }
                 try add(product, line: index + 1)
             }
         case .csv:
-            guard let header = lines.first else { throw ProductFileError(line: nil, "the file is empty; the first line names the columns: sku,name,category") }
+            guard let header = lines.first else { throw ImportFileError(line: nil, "the file is empty; the first line names the columns: sku,name,category") }
             let columns = try fields(header, line: 1).map { $0.trimmingWhitespace().lowercased() }
             for column in columns where !["sku", "name", "category"].contains(column) {
-                throw ProductFileError(line: 1, "unknown column \"\(column)\"; the columns are sku, name (optional) and category")
+                throw ImportFileError(line: 1, "unknown column \"\(column)\"; the columns are sku, name (optional) and category")
             }
             guard let skuColumn = columns.firstIndex(of: "sku"), let categoryColumn = columns.firstIndex(of: "category") else {
-                throw ProductFileError(line: 1, "the first line must name the columns sku and category (and optionally name)")
+                throw ImportFileError(line: 1, "the first line must name the columns sku and category (and optionally name)")
             }
             let nameColumn = columns.firstIndex(of: "name")
             for (index, line) in lines.enumerated().dropFirst() where !line.allSatisfy(\.isWhitespace) {
                 let values = try fields(line, line: index + 1)
                 guard values.count == columns.count else {
-                    throw ProductFileError(line: index + 1, "\(values.count) fields where the header names \(columns.count)")
+                    throw ImportFileError(line: index + 1, "\(values.count) fields where the header names \(columns.count)")
                 }
                 let product: Product
                 do throws(HubError) {
                     product = try Product(sku: values[skuColumn], name: nameColumn.map { values[$0] } ?? "", category: values[categoryColumn])
                 } catch {
-                    throw ProductFileError(line: index + 1, error.message)
+                    throw ImportFileError(line: index + 1, error.message)
                 }
                 try add(product, line: index + 1)
             }
@@ -79,7 +79,7 @@ public enum ProductFile {
 
     /// The fields of one CSV line: separated by commas, a field in double
     /// quotes may hold commas and doubled quotes (`"Shoes, ""trail"""`).
-    static func fields(_ line: Substring, line number: Int) throws(ProductFileError) -> [String] {
+    static func fields(_ line: Substring, line number: Int) throws(ImportFileError) -> [String] {
         var fields: [String] = []
         var field = ""
         var quoted = false
@@ -109,31 +109,17 @@ public enum ProductFile {
                 (quoted, afterQuote) = (true, false)
             default:
                 guard !afterQuote else {
-                    throw ProductFileError(line: number, "text after a closing quote; a quote inside a quoted field is written twice")
+                    throw ImportFileError(line: number, "text after a closing quote; a quote inside a quoted field is written twice")
                 }
                 guard character != "\"" else {
-                    throw ProductFileError(line: number, "a quote inside a field that does not start with one; quote the whole field")
+                    throw ImportFileError(line: number, "a quote inside a field that does not start with one; quote the whole field")
                 }
                 field.append(character)
             }
             atFieldStart = false
         }
-        guard !quoted else { throw ProductFileError(line: number, "a quoted field is not closed on its line") }
+        guard !quoted else { throw ImportFileError(line: number, "a quoted field is not closed on its line") }
         fields.append(field)
         return fields
     }
-}
-
-/// Why a catalogue file was refused: the line, and what is wrong with it.
-public struct ProductFileError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// 1-based; nil when the file as a whole is wrong.
-    public var line: Int?
-    public var message: String
-
-    public init(line: Int?, _ message: String) {
-        self.line = line
-        self.message = message
-    }
-
-    public var description: String { line.map { "line \($0): \(message)" } ?? message }
 }

@@ -26,8 +26,8 @@ public enum PriceFile {
     ]
 
     /// The price list a file holds.
-    public static func read(_ data: Data, format: ProductFile.Format) throws(PriceFileError) -> PriceList {
-        guard let text = String(data: data, encoding: .utf8) else { throw PriceFileError(line: nil, "the file is not UTF-8 text") }
+    public static func read(_ data: Data, format: ProductFile.Format) throws(ImportFileError) -> PriceList {
+        guard let text = String(data: data, encoding: .utf8) else { throw ImportFileError(line: nil, "the file is not UTF-8 text") }
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { line in
             line.last == "\r" ? line.dropLast() : line
         }
@@ -39,16 +39,16 @@ public enum PriceFile {
                 try builder.add(try record(json: line, line: index + 1), line: index + 1)
             }
         case .csv:
-            guard let header = lines.first else { throw PriceFileError(line: nil, "the file is empty; the first line names the columns (type,sku,currency,price,...)") }
+            guard let header = lines.first else { throw ImportFileError(line: nil, "the file is empty; the first line names the columns (type,sku,currency,price,...)") }
             let names = try fields(header, line: 1).map { $0.trimmingWhitespace().lowercased() }
             for name in names where !columns.contains(name) {
-                throw PriceFileError(line: 1, "unknown column \"\(name)\"; the columns are \(columns.sorted().joined(separator: ", "))")
+                throw ImportFileError(line: 1, "unknown column \"\(name)\"; the columns are \(columns.sorted().joined(separator: ", "))")
             }
-            guard names.contains("type") else { throw PriceFileError(line: 1, "the first line must name the columns, type among them") }
+            guard names.contains("type") else { throw ImportFileError(line: 1, "the first line must name the columns, type among them") }
             for (index, line) in lines.enumerated().dropFirst() where !line.allSatisfy(\.isWhitespace) {
                 let values = try fields(line, line: index + 1)
                 guard values.count == names.count else {
-                    throw PriceFileError(line: index + 1, "\(values.count) fields where the header names \(names.count)")
+                    throw ImportFileError(line: index + 1, "\(values.count) fields where the header names \(names.count)")
                 }
                 var record: [String: String] = [:]
                 for (name, value) in zip(names, values) where !value.trimmingWhitespace().isEmpty {
@@ -60,24 +60,20 @@ public enum PriceFile {
         return PriceList(rules: builder.rules, regions: builder.regions, categories: builder.categories)
     }
 
-    private static func fields(_ text: Substring, line: Int) throws(PriceFileError) -> [String] {
-        do {
-            return try ProductFile.fields(text, line: line)
-        } catch {
-            throw PriceFileError(line: line, error.message)
-        }
+    private static func fields(_ text: Substring, line: Int) throws(ImportFileError) -> [String] {
+        try ProductFile.fields(text, line: line)
     }
 
     /// One JSON object's members as text, keys lower-cased like CSV headers.
-    private static func record(json line: Substring, line number: Int) throws(PriceFileError) -> [String: String] {
+    private static func record(json line: Substring, line number: Int) throws(ImportFileError) -> [String: String] {
         guard case .object(let members)? = try? JSONDecoder().decode(JSONValue.self, from: Data(line.utf8)) else {
-            throw PriceFileError(line: number, "not a JSON object")
+            throw ImportFileError(line: number, "not a JSON object")
         }
         var record: [String: String] = [:]
         for (key, value) in members {
             let name = key.lowercased()
             guard columns.contains(name) else {
-                throw PriceFileError(line: number, "unknown key \"\(key)\"; the keys are \(columns.sorted().joined(separator: ", "))")
+                throw ImportFileError(line: number, "unknown key \"\(key)\"; the keys are \(columns.sorted().joined(separator: ", "))")
             }
             switch value {
             case .string(let text): record[name] = text.trimmingWhitespace()
@@ -86,7 +82,7 @@ public enum PriceFile {
             case .array(let items) where name == "stores":
                 record[name] = items.compactMap(\.stringValue).joined(separator: " ")
             case .null: continue
-            default: throw PriceFileError(line: number, "\(key) must be text or a number")
+            default: throw ImportFileError(line: number, "\(key) must be text or a number")
             }
         }
         return record
@@ -100,7 +96,7 @@ public enum PriceFile {
         /// A rule's identity (what a second row would contradict) and its line.
         var seen: [String: Int] = [:]
 
-        mutating func add(_ record: [String: String], line: Int) throws(PriceFileError) {
+        mutating func add(_ record: [String: String], line: Int) throws(ImportFileError) {
             let row = Row(record: record, line: line)
             let type = try row.required("type")
             let identity: String
@@ -109,7 +105,7 @@ public enum PriceFile {
                 let sku = try row.sku()
                 let price = try row.price()
                 if let category = record["category"] {
-                    guard (1...48).contains(category.count) else { throw PriceFileError(line: line, "category must be 1-48 characters") }
+                    guard (1...48).contains(category.count) else { throw ImportFileError(line: line, "category must be 1-48 characters") }
                     categories[sku] = category
                 }
                 try row.only(["type", "sku", "currency", "price", "category"])
@@ -122,7 +118,7 @@ public enum PriceFile {
                 switch (record["store"], record["region"]) {
                 case (let store?, nil): scope = .store(try row.store(store))
                 case (nil, let region?): scope = .region(try row.name(region, "region"))
-                default: throw PriceFileError(line: line, "an override names a store or a region (one of them)")
+                default: throw ImportFileError(line: line, "an override names a store or a region (one of them)")
                 }
                 try row.only(["type", "sku", "currency", "price", "store", "region"])
                 identity = "override \(sku) \(scope) \(price.currency)"
@@ -145,10 +141,10 @@ public enum PriceFile {
                 identity = "region of \(store)"
                 regions[store] = region
             default:
-                throw PriceFileError(line: line, "type \"\(type)\" is not one of base, override, member, promotion, region")
+                throw ImportFileError(line: line, "type \"\(type)\" is not one of base, override, member, promotion, region")
             }
             if let first = seen[identity] {
-                throw PriceFileError(line: line, "\(identity) is already given on line \(first)")
+                throw ImportFileError(line: line, "\(identity) is already given on line \(first)")
             }
             seen[identity] = line
         }
@@ -159,82 +155,82 @@ public enum PriceFile {
         let record: [String: String]
         let line: Int
 
-        func required(_ column: String) throws(PriceFileError) -> String {
-            guard let value = record[column] else { throw PriceFileError(line: line, "\(column) is missing") }
+        func required(_ column: String) throws(ImportFileError) -> String {
+            guard let value = record[column] else { throw ImportFileError(line: line, "\(column) is missing") }
             return value
         }
 
         /// No value in a column this type does not read: a misplaced value is a mistake, not noise.
-        func only(_ allowed: Set<String>) throws(PriceFileError) {
+        func only(_ allowed: Set<String>) throws(ImportFileError) {
             if let extra = record.keys.sorted().first(where: { !allowed.contains($0) }) {
-                throw PriceFileError(line: line, "\(extra) does not apply to a \(record["type"] ?? "") row")
+                throw ImportFileError(line: line, "\(extra) does not apply to a \(record["type"] ?? "") row")
             }
         }
 
-        func sku() throws(PriceFileError) -> String {
+        func sku() throws(ImportFileError) -> String {
             let sku = try required("sku")
             guard (1...64).contains(sku.count), !sku.contains(where: \.isWhitespace) else {
-                throw PriceFileError(line: line, "sku \"\(sku)\" must be 1-64 characters without spaces")
+                throw ImportFileError(line: line, "sku \"\(sku)\" must be 1-64 characters without spaces")
             }
             return sku
         }
 
-        func name(_ text: String, _ column: String) throws(PriceFileError) -> String {
+        func name(_ text: String, _ column: String) throws(ImportFileError) -> String {
             guard (1...48).contains(text.count), !text.contains(where: \.isWhitespace) else {
-                throw PriceFileError(line: line, "\(column) \"\(text)\" must be 1-48 characters without spaces")
+                throw ImportFileError(line: line, "\(column) \"\(text)\" must be 1-48 characters without spaces")
             }
             return text
         }
 
-        func store(_ text: String) throws(PriceFileError) -> StoreID {
+        func store(_ text: String) throws(ImportFileError) -> StoreID {
             guard let store = StoreID(rawValue: text) else {
-                throw PriceFileError(line: line, InvalidIdentifier(noun: StoreKind.noun, value: text).message)
+                throw ImportFileError(line: line, InvalidIdentifier(noun: StoreKind.noun, value: text).message)
             }
             return store
         }
 
-        func currency() throws(PriceFileError) -> Currency {
+        func currency() throws(ImportFileError) -> Currency {
             let code = try required("currency")
-            guard let currency = Currency(rawValue: code) else { throw PriceFileError(line: line, "currency \"\(code)\": \(Currency.invalidValueMessage)") }
+            guard let currency = Currency(rawValue: code) else { throw ImportFileError(line: line, "currency \"\(code)\": \(Currency.invalidValueMessage)") }
             return currency
         }
 
-        func price() throws(PriceFileError) -> Money {
+        func price() throws(ImportFileError) -> Money {
             try money(try required("price"), column: "price", currency: try currency())
         }
 
         /// `89.99` in `currency` -> 8999 minor units, exactly.
-        func money(_ text: String, column: String, currency: Currency) throws(PriceFileError) -> Money {
+        func money(_ text: String, column: String, currency: Currency) throws(ImportFileError) -> Money {
             guard let minor = Self.decimal(text, digits: currency.minorUnitDigits), (0...InputBounds.maxAmount).contains(minor) else {
-                throw PriceFileError(line: line, "\(column) \"\(text)\" must be an amount like 89.99 with at most \(currency.minorUnitDigits) decimals for \(currency)")
+                throw ImportFileError(line: line, "\(column) \"\(text)\" must be an amount like 89.99 with at most \(currency.minorUnitDigits) decimals for \(currency)")
             }
             return Money(amount: minor, currency: currency)
         }
 
-        func promotion() throws(PriceFileError) -> Promotion {
+        func promotion() throws(ImportFileError) -> Promotion {
             let id = try name(try required("promotion"), "promotion")
             let target: Promotion.Target
             switch (record["sku"], record["category"]) {
             case (_?, nil): target = .sku(try sku())
             case (nil, let category?): target = .category(category)
-            default: throw PriceFileError(line: line, "a promotion targets a sku or a category (one of them)")
+            default: throw ImportFileError(line: line, "a promotion targets a sku or a category (one of them)")
             }
             let discount: Promotion.Discount
             switch (record["percent"], record["amountoff"]) {
             case (let percent?, nil):
                 guard let basisPoints = Self.decimal(percent, digits: 2), (1...10_000).contains(basisPoints) else {
-                    throw PriceFileError(line: line, "percent \"\(percent)\" must be between 0.01 and 100, with at most two decimals")
+                    throw ImportFileError(line: line, "percent \"\(percent)\" must be between 0.01 and 100, with at most two decimals")
                 }
-                guard record["currency"] == nil else { throw PriceFileError(line: line, "currency does not apply to a percent promotion") }
+                guard record["currency"] == nil else { throw ImportFileError(line: line, "currency does not apply to a percent promotion") }
                 discount = .percent(basisPoints: basisPoints)
             case (nil, let amount?):
                 discount = .amountOff(try money(amount, column: "amountOff", currency: try currency()))
             default:
-                throw PriceFileError(line: line, "a promotion gives a percent or an amountOff (one of them)")
+                throw ImportFileError(line: line, "a promotion gives a percent or an amountOff (one of them)")
             }
             let starts = try time("starts")
             let ends = try time("ends")
-            guard starts < ends else { throw PriceFileError(line: line, "promotion \(id) ends before it starts") }
+            guard starts < ends else { throw ImportFileError(line: line, "promotion \(id) ends before it starts") }
             var stores: Set<StoreID>?
             if let list = record["stores"] {
                 var set = Set<StoreID>()
@@ -245,9 +241,9 @@ public enum PriceFile {
             return Promotion(id: id, target: target, discount: discount, starts: starts, ends: ends, stores: stores)
         }
 
-        func time(_ column: String) throws(PriceFileError) -> Date {
+        func time(_ column: String) throws(ImportFileError) -> Date {
             let text = try required(column)
-            guard let date = RFC3339.parse(text) else { throw PriceFileError(line: line, "\(column) \"\(text)\" must be a time like 2026-12-20T09:00:00Z") }
+            guard let date = RFC3339.parse(text) else { throw ImportFileError(line: line, "\(column) \"\(text)\" must be a time like 2026-12-20T09:00:00Z") }
             return date
         }
 
@@ -274,18 +270,4 @@ public enum PriceFile {
 
 extension Character {
     fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
-}
-
-/// Why a price file was refused: the line, and what is wrong with it.
-public struct PriceFileError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// 1-based; nil when the file as a whole is wrong.
-    public var line: Int?
-    public var message: String
-
-    public init(line: Int?, _ message: String) {
-        self.line = line
-        self.message = message
-    }
-
-    public var description: String { line.map { "line \($0): \(message)" } ?? message }
 }
