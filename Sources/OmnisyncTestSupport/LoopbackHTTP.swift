@@ -76,10 +76,14 @@ public enum LoopbackHTTP {
         while true {
             let count = recv(descriptor, &buffer, buffer.count, 0)
             if count == 0 { break }
-            guard count > 0 else { throw TestSupportError("no complete answer from \(address) (errno \(errno))") }
+            guard count > 0 else { throw TestSupportError("no complete answer to \(method) \(path) from \(address) (errno \(errno))") }
             received.append(contentsOf: buffer[0..<count])
         }
-        return try parse(received)
+        do {
+            return try parse(received)
+        } catch {
+            throw TestSupportError("\(method) \(path) on \(address): \(error)")
+        }
     }
 
     /// Sends a JSON body.
