@@ -24,7 +24,7 @@ struct RecordOptions: ParsableArguments {
     @OptionGroup var agent: AgentOptions
     @Option(name: .customLong("json-file"), help: ArgumentHelp("The entry's JSON; - reads standard input.", valueName: "FILE"))
     var jsonFile: String?
-    @Flag(help: "Print { id, seq, customer } as JSON.") var json = false
+    @Flag(help: "Print { id, seq, customer, enrolled, priceOverrides } as JSON.") var json = false
 
     /// A usage error (exit 2) when the entry's JSON has no source.
     func requireJSONFile() throws {
@@ -47,6 +47,12 @@ struct RecordOptions: ParsableArguments {
             try Output.json(receipt)
         } else {
             print(receipt.id.rawValue)
+            // The id stays alone on standard output for scripts; the note goes to the operator.
+            for override in receipt.priceOverrides {
+                Output.error(
+                    "line \(override.line) (\(override.sku)) charged \(override.charged), the price list says \(override.quoted) (\(override.rule)): recorded as a price override"
+                )
+            }
         }
     }
 

@@ -45,4 +45,51 @@ import Testing
         let unknown = try await agent.run("prices", "show", "NOPE")
         #expect(unknown.status == 1 && unknown.stderr.contains("no price for NOPE"))
     }
+
+    @Test func aSaleChargedOffTheListIsKeptAndItsOverrideShownAtTheHubPerStoreAndCashier() async throws {
+        let scratch = try TemporaryDirectory("e2e-price-overrides")
+        defer { scratch.remove() }
+        let cli = try CommandLine()
+        let (hub, agent) = try await cli.hubWithOneTerminal(in: scratch)
+        let file = scratch.appending("prices.csv")
+        try "type,sku,currency,price\nbase,SHOE-42,EUR,89.99\nbase,SOCK,EUR,12.99\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try await cli.hub("prices", "import", file, "--data-dir", hub.dataDirectory).status == 0)
+        #expect(try await agent.run("sync").status == 0)
+        // The till asked for version 1 on its first round, and runs it from the next.
+        #expect(try await agent.run("sync").status == 0)
+
+        // The cashier gives 10.00 off the shoe (a damaged box): the sale stands as charged (recording never asks the hub).
+        let sale = #"{"cashier":"C-042","lines":[{"sku":"SHOE-42","quantity":1,"unitPrice":{"amount":7999,"currency":"EUR"}},{"sku":"SOCK","quantity":2,"unitPrice":{"amount":1299,"currency":"EUR"}}],"total":{"amount":10597,"currency":"EUR"}}"#
+        let recorded = try await agent.run("record", "sale", "--json-file", "-", stdin: sale)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        #expect(recorded.stderr.contains("line 1 (SHOE-42) charged 79.99 EUR, the price list says 89.99 EUR (base price)"), "\(recorded.stderr)")
+        let receipt = try await agent.record("sale", #"{"cashier":"C-042","lines":[{"sku":"SOCK","quantity":1,"unitPrice":{"amount":1299,"currency":"EUR"}}],"total":{"amount":1299,"currency":"EUR"}}"#)
+        #expect((receipt["priceOverrides"] as? [Any])?.isEmpty == true, "charged as listed")
+
+        #expect(try await agent.run("sync").status == 0)
+
+        let listed = try cli.json(try await cli.hub("overrides", "list", "--json", "--data-dir", hub.dataDirectory))
+        let groups = try #require(listed["byStoreAndCashier"] as? [[String: Any]])
+        #expect(groups.count == 1)
+        #expect(groups.first?["store"] as? String == "S-1" && groups.first?["cashier"] as? String == "C-042")
+        #expect(groups.first?["lines"] as? Int == 1 && groups.first?["sales"] as? Int == 1)
+        #expect((groups.first?["difference"] as? [String: Any])?["amount"] as? Int == -1000)
+        let row = try #require((listed["overrides"] as? [[String: Any]])?.first)
+        #expect(row["sku"] as? String == "SHOE-42" && row["terminal"] as? String == "T-1" && row["priceListVersion"] as? Int == 1)
+        #expect((row["quoted"] as? [String: Any])?["amount"] as? Int == 8999 && (row["charged"] as? [String: Any])?["amount"] as? Int == 7999)
+
+        let table = try await cli.hub("overrides", "list", "--store", "S-1", "--data-dir", hub.dataDirectory)
+        #expect(table.status == 0 && table.stdout.contains("C-042") && table.stdout.contains("-10.00 EUR"), "\(table.stdout)")
+        let none = try await cli.hub("overrides", "list", "--cashier", "C-999", "--data-dir", hub.dataDirectory)
+        #expect(none.status == 0 && none.stdout.contains("no price overrides"))
+        let bad = try await cli.hub("overrides", "list", "--since", "yesterday", "--data-dir", hub.dataDirectory)
+        #expect(bad.status == 2 && bad.stderr.contains("--since"))
+
+        // The hub knows the till runs version 1, the current one.
+        let status = try cli.json(try await cli.hub("status", "--json", "--data-dir", hub.dataDirectory))
+        let terminal = try #require((status["terminals"] as? [[String: Any]])?.first)
+        #expect(terminal["priceListVersion"] as? Int == 1 && terminal["priceListStale"] as? Bool == false)
+        #expect((status["priceList"] as? [String: Any])?["version"] as? Int == 1)
+        await hub.stop()
+    }
 }

@@ -8,9 +8,12 @@ public struct RecordReceipt: Sendable, Hashable, Encodable {
     public var customer: CustomerID?
     /// True when this entry enrolled a new customer for an unknown card.
     public var enrolled: Bool
+    /// A sale's lines charged at another price than this terminal's list
+    /// gives: recorded as charged, and reported to head office.
+    public var priceOverrides: [PriceOverride] = []
 
     enum CodingKeys: String, CodingKey {
-        case id, seq, customer, enrolled
+        case id, seq, customer, enrolled, priceOverrides
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -19,5 +22,6 @@ public struct RecordReceipt: Sendable, Hashable, Encodable {
         try container.encode(seq, forKey: .seq)
         try container.encode(customer, forKey: .customer)
         try container.encode(enrolled, forKey: .enrolled)
+        try container.encode(priceOverrides, forKey: .priceOverrides)
     }
 }

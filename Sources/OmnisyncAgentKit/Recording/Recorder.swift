@@ -48,7 +48,9 @@ struct Recorder {
 
         state.clock = clock.last
         try state.saveClock(db)
-        return RecordReceipt(id: entryID, seq: seq, customer: entry.event.customer, enrolled: resolved.enrolled)
+        var receipt = RecordReceipt(id: entryID, seq: seq, customer: entry.event.customer, enrolled: resolved.enrolled)
+        if case .sale(let sale) = entry.event { receipt.priceOverrides = sale.priceOverrides }
+        return receipt
     }
 
     private struct Resolved {
@@ -66,7 +68,8 @@ struct Recorder {
             }
             let event = SaleEvent(
                 customer: customer, card: sale.reference.card, enrolled: enrolled, lines: sale.lines, total: sale.total,
-                receipt: sale.receipt, pointsEarned: earned, pointsRedeemed: sale.pointsRedeemed
+                receipt: sale.receipt, pointsEarned: earned, pointsRedeemed: sale.pointsRedeemed, cashier: sale.cashier,
+                priceOverrides: try priceOverrides(of: sale.lines, customer: customer, in: db, store: state.store, at: localNow)
             )
             return Resolved(event: .sale(event), enrolled: enrolled)
 
@@ -115,6 +118,19 @@ struct Recorder {
             )
             return Resolved(event: .profile(event), enrolled: enrolled)
         }
+    }
+
+    /// The sale's lines charged at another price than this terminal's list
+    /// gives the customer now (none before the first list arrives).
+    ///
+    /// Priced at the terminal's own clock, the one `prices show` answers
+    /// with, so a line charged as the till showed it is no override.
+    private func priceOverrides(of lines: [SaleLine], customer: CustomerID?, in db: Database, store: StoreID, at time: Date) throws -> [PriceOverride] {
+        let version = try LocalPriceList.version(db).version
+        guard version > 0 else { return [] }
+        let tier = try customer.flatMap { try LocalProfileStore.profile(db, id: $0) }?.value(of: .tier)
+        let list = try LocalPriceList.read(db, skus: lines.map(\.sku), store: store).list
+        return list.overrides(of: lines, store: store, tier: tier, at: time, version: version)
     }
 
     /// Offline redemption is bounded: at most the locally known balance plus

@@ -6,8 +6,9 @@ import Foundation
 /// It applies the same rules as ``JournalEntry/init(from:)`` (bounds, the
 /// receipt rule, identifiers) and accepts nothing that decoder refuses; it
 /// throws ``CanonicalJSONReader/NotCanonical`` for anything it does not
-/// handle (profile changes, escapes, non-canonical layout, invalid values),
-/// and the caller falls back to `JSONDecoder`, which words the error. The
+/// handle (profile changes, a sale's price overrides, escapes, non-canonical
+/// layout, invalid values), and the caller falls back to `JSONDecoder`,
+/// which words the error. The
 /// differential tests in `CanonicalReadingTests` hold the two paths together.
 extension JournalEntry {
     /// Reads one entry at the reader's position.
@@ -68,6 +69,11 @@ extension SaleEvent {
         try reader.expect(UInt8(ascii: "{"))
         var first = true
         let card: CardNumber? = reader.key("card", first: &first) ? try reader.value(CardNumber.self) : nil
+        var cashier: String?
+        if reader.key("cashier", first: &first) {
+            cashier = try reader.string()
+            guard SaleLine.isValidReceipt(cashier!) else { throw .init() }
+        }
         let customer: CustomerID? = reader.key("customer", first: &first) ? try reader.value(CustomerID.self) : nil
         try reader.requiredKey("enrolled", first: &first)
         let enrolled = try reader.bool()
@@ -83,7 +89,10 @@ extension SaleEvent {
         try reader.expect(UInt8(ascii: "}"))
         try SaleLine.checkReceipt(lines, total: total)
         guard customer != nil || (card == nil && earned == 0 && redeemed == 0) else { throw .init() }
-        return SaleEvent(customer: customer, card: card, enrolled: enrolled, lines: lines, total: total, receipt: receipt, pointsEarned: earned, pointsRedeemed: redeemed)
+        return SaleEvent(
+            customer: customer, card: card, enrolled: enrolled, lines: lines, total: total, receipt: receipt, pointsEarned: earned,
+            pointsRedeemed: redeemed, cashier: cashier
+        )
     }
 }
 

@@ -13,8 +13,16 @@ public struct SaleEvent: Hashable, Sendable, Codable {
     public var receipt: String?
     public var pointsEarned: Int64
     public var pointsRedeemed: Int64
+    /// Who rang the sale up, as the POS software names them (an id, not a name).
+    public var cashier: String?
+    /// Lines charged at another price than the till's list gave (see
+    /// ``PriceOverride``); empty, and absent from the JSON, for most sales.
+    public var priceOverrides: [PriceOverride]
 
-    public init(customer: CustomerID?, card: CardNumber?, enrolled: Bool, lines: [SaleLine], total: Money, receipt: String?, pointsEarned: Int64, pointsRedeemed: Int64) {
+    public init(
+        customer: CustomerID?, card: CardNumber?, enrolled: Bool, lines: [SaleLine], total: Money, receipt: String?, pointsEarned: Int64,
+        pointsRedeemed: Int64, cashier: String? = nil, priceOverrides: [PriceOverride] = []
+    ) {
         self.customer = customer
         self.card = card
         self.enrolled = enrolled
@@ -23,10 +31,28 @@ public struct SaleEvent: Hashable, Sendable, Codable {
         self.receipt = receipt
         self.pointsEarned = pointsEarned
         self.pointsRedeemed = pointsRedeemed
+        self.cashier = cashier
+        self.priceOverrides = priceOverrides
     }
 
     enum CodingKeys: String, CodingKey {
-        case customer, card, enrolled, lines, total, receipt, pointsEarned, pointsRedeemed
+        case customer, card, enrolled, lines, total, receipt, pointsEarned, pointsRedeemed, cashier, priceOverrides
+    }
+
+    /// Optional keys are left out when absent, so a sale without a cashier or
+    /// overrides has the bytes (and hash) it had before they existed.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(customer, forKey: .customer)
+        try container.encodeIfPresent(card, forKey: .card)
+        try container.encode(enrolled, forKey: .enrolled)
+        try container.encode(lines, forKey: .lines)
+        try container.encode(total, forKey: .total)
+        try container.encodeIfPresent(receipt, forKey: .receipt)
+        try container.encode(pointsEarned, forKey: .pointsEarned)
+        try container.encode(pointsRedeemed, forKey: .pointsRedeemed)
+        try container.encodeIfPresent(cashier, forKey: .cashier)
+        if !priceOverrides.isEmpty { try container.encode(priceOverrides, forKey: .priceOverrides) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -39,6 +65,11 @@ public struct SaleEvent: Hashable, Sendable, Codable {
         (lines, total, receipt) = (body.lines, body.total, body.receipt)
         pointsEarned = try container.decodeCount(forKey: .pointsEarned)
         pointsRedeemed = try container.decodeCount(forKey: .pointsRedeemed)
+        cashier = try container.decodeCashier(forKey: .cashier)
+        priceOverrides = try container.decodeIfPresent([PriceOverride].self, forKey: .priceOverrides) ?? []
+        if let problem = PriceOverride.problem(with: priceOverrides, of: lines) {
+            throw container.invalid(.priceOverrides, problem)
+        }
         if customer == nil && (card != nil || pointsEarned > 0 || pointsRedeemed > 0) {
             throw container.invalid(.customer, "points or a card need a customer")
         }
@@ -46,6 +77,16 @@ public struct SaleEvent: Hashable, Sendable, Codable {
 }
 
 extension KeyedDecodingContainer {
+    /// Decodes an optional cashier: 1-64 printable characters without spaces,
+    /// like a receipt number (POS software sends an id, not a name).
+    func decodeCashier(forKey key: Key) throws -> String? {
+        guard let cashier = try decodeIfPresent(String.self, forKey: key) else { return nil }
+        guard SaleLine.isValidReceipt(cashier) else {
+            throw invalid(key, "must be 1-64 characters without spaces (the cashier's id)")
+        }
+        return cashier
+    }
+
     /// Decodes a count of points: 0 to ``InputBounds/maxPointsPerEntry``.
     func decodeCount(forKey key: Key) throws -> Int64 {
         let value = try decodeInteger(forKey: key)

@@ -5,19 +5,25 @@ public struct SaleRequest: Hashable, Sendable {
     public var total: Money
     public var receipt: String?
     public var pointsRedeemed: Int64
+    /// Who rang it up: an id from the POS software, kept with any price
+    /// override the sale records.
+    public var cashier: String?
 
-    public init(reference: CustomerReference = .init(), lines: [SaleLine], total: Money, receipt: String? = nil, pointsRedeemed: Int64 = 0) {
+    public init(
+        reference: CustomerReference = .init(), lines: [SaleLine], total: Money, receipt: String? = nil, pointsRedeemed: Int64 = 0, cashier: String? = nil
+    ) {
         self.reference = reference
         self.lines = lines
         self.total = total
         self.receipt = receipt
         self.pointsRedeemed = pointsRedeemed
+        self.cashier = cashier
     }
 }
 
 extension SaleRequest: Decodable {
     enum CodingKeys: String, CodingKey {
-        case card, customer, lines, total, receipt, pointsRedeemed
+        case card, customer, lines, total, receipt, pointsRedeemed, cashier
     }
 
     public init(from decoder: any Decoder) throws {
@@ -32,7 +38,8 @@ extension SaleRequest: Decodable {
         if redeemed > 0 && reference.isAnonymous {
             throw container.invalid(.pointsRedeemed, "needs a customer or card to redeem from")
         }
-        self.init(reference: reference, lines: body.lines, total: body.total, receipt: body.receipt, pointsRedeemed: redeemed)
+        let cashier = try container.decodeCashier(forKey: .cashier)
+        self.init(reference: reference, lines: body.lines, total: body.total, receipt: body.receipt, pointsRedeemed: redeemed, cashier: cashier)
     }
 }
 

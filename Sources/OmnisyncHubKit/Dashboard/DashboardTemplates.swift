@@ -73,6 +73,7 @@ enum DashboardTemplates {
           <li class="tile"><span class="count">{{quarantinedOrders}}</span> online orders in quarantine</li>
           <li class="tile"><a href="/dashboard/review"><span class="count">{{overdrafts}}</span> overdrafts to review</a></li>
           <li class="tile"><span class="count">{{conflicts}}</span> conflicts logged</li>
+          <li class="tile{{#hasStalePriceLists}} state-behind{{/hasStalePriceLists}}"><span class="count">{{stalePriceLists}}</span> on a stale price list ({{priceListVersion}})</li>
         </ul>
         {{#erasurePurgePending}}<p class="error">An erased customer's old data may remain in the database's write-ahead log; the hub retries on its next write.</p>{{/erasurePurgePending}}
         {{^stores}}<p>No terminal is registered yet: <code>omnisync-hub terminals add T-0001 --store STORE</code>.</p>{{/stores}}
@@ -80,7 +81,7 @@ enum DashboardTemplates {
         <section class="store">
         <h2>{{store}} <small>{{summary}}</small></h2>
         <div class="scroll"><table>
-          <thead><tr><th>Terminal</th><th>State</th><th>Last contact</th><th class="num">Acked</th><th class="num">Backlog</th><th class="num">Clock skew</th><th class="num">Quarantined</th></tr></thead>
+          <thead><tr><th>Terminal</th><th>State</th><th>Last contact</th><th class="num">Acked</th><th class="num">Backlog</th><th class="num">Clock skew</th><th class="num">Quarantined</th><th>Price list</th></tr></thead>
           <tbody>
           {{#terminals}}
           <tr{{#needsAttention}} class="attention"{{/needsAttention}}>
@@ -88,6 +89,7 @@ enum DashboardTemplates {
             <td><span class="pill state-{{state}}">{{stateLabel}}</span></td>
             <td title="{{lastContactAt}}">{{lastContact}}</td>
             <td class="num">{{acknowledgedSeq}}</td><td class="num">{{backlog}}</td><td class="num">{{skew}}</td><td class="num">{{quarantined}}</td>
+            <td{{#priceListStale}} class="state-behind"{{/priceListStale}}>{{priceList}}</td>
           </tr>
           {{/terminals}}
           </tbody>

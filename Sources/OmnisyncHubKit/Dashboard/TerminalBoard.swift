@@ -18,6 +18,9 @@ public struct TerminalBoard: Sendable {
         /// "+1.2 s", or "-" when unknown.
         public var skew: String
         public var quarantined: Int
+        /// "v3", "v2 (stale)", "none", "-" (never asked).
+        public var priceList: String
+        public var priceListStale: Bool
         public var needsAttention: Bool
     }
 
@@ -42,8 +45,14 @@ public struct TerminalBoard: Sendable {
     public var overdrafts: Int
     public var conflicts: Int
     public var erasurePurgePending: Bool
+    /// Terminals on a stale price list, and the current one ("version 3", "none yet").
+    public var stalePriceLists: Int
+    public var hasStalePriceLists: Bool
+    public var priceListVersion: String
 
     public init(_ report: HubStatusReport, at now: Date, thresholds: TerminalHealth.Thresholds = .init()) {
+        var report = report
+        report.assessPriceLists(at: now)
         var byStore: [String: [Row]] = [:]
         var counts: [TerminalHealth: Int] = [:]
         for terminal in report.terminals {
@@ -59,7 +68,9 @@ public struct TerminalBoard: Sendable {
                 backlog: terminal.reportedBacklog,
                 skew: terminal.clockSkewSeconds.map { String(format: "%+.1f s", $0) } ?? "-",
                 quarantined: terminal.quarantined,
-                needsAttention: health != .inSync && health != .revoked
+                priceList: Self.priceList(terminal),
+                priceListStale: terminal.priceListStale,
+                needsAttention: (health != .inSync && health != .revoked) || terminal.priceListStale
             ))
         }
         stores = byStore.keys.sorted().map { store in
@@ -75,6 +86,15 @@ public struct TerminalBoard: Sendable {
         overdrafts = report.overdraftsPendingReview
         conflicts = report.conflicts
         erasurePurgePending = report.erasurePurgePending
+        stalePriceLists = report.priceList.staleTerminals
+        hasStalePriceLists = stalePriceLists > 0
+        priceListVersion = report.priceList.version > 0 ? "current: version \(report.priceList.version)" : "none imported yet"
+    }
+
+    static func priceList(_ terminal: HubStatusReport.Terminal) -> String {
+        guard let version = terminal.priceListVersion else { return "-" }
+        let shown = version == 0 ? "none" : "v\(version)"
+        return terminal.priceListStale ? "\(shown) (stale)" : shown
     }
 
     /// A duration in the largest unit that keeps it readable.

@@ -86,6 +86,11 @@ public enum HubRouter {
                 }
                 since = value
             }
+            // What the terminal runs, for the stale price lists `status` shows
+            // (written only when it changes: most rounds ask with the same).
+            if terminal.priceListVersion != since {
+                try await store.recordPriceListVersion(since, of: terminal.id, at: now())
+            }
             return CompressibleJSONResponse(value: try await store.priceChanges(since: since, for: terminal.store))
         }
         terminals.post("customers/lookup") { request, context in

@@ -58,6 +58,8 @@ public final class HubMetrics: Sendable {
     }
 
     private func update(from status: HubStatusReport, at now: Date) {
+        var status = status
+        status.assessPriceLists(at: now)
         var seen = Set<[String]>()
         var counts = Dictionary(uniqueKeysWithValues: TerminalHealth.allCases.map { ($0, 0) })
         for terminal in status.terminals {
@@ -74,7 +76,11 @@ public final class HubMetrics: Sendable {
             registry.makeGauge(descriptor: Self.clockSkew, labels: labels).set(terminal.clockSkewSeconds ?? 0)
             registry.makeGauge(descriptor: Self.terminalQuarantined, labels: labels).set(Double(terminal.quarantined))
             registry.makeGauge(descriptor: Self.revoked, labels: labels).set(to: terminal.revoked ? 1 : 0)
+            registry.makeGauge(descriptor: Self.terminalPriceList, labels: labels).set(Double(terminal.priceListVersion ?? -1))
+            registry.makeGauge(descriptor: Self.terminalPriceListStale, labels: labels).set(to: terminal.priceListStale ? 1 : 0)
         }
+        registry.makeGauge(descriptor: Self.priceList).set(Double(status.priceList.version))
+        registry.makeGauge(descriptor: Self.stalePriceLists).set(Double(status.priceList.staleTerminals))
         for (health, count) in counts {
             registry.makeGauge(descriptor: Self.terminals, labels: [("state", health.rawValue)]).set(Double(count))
         }
@@ -116,7 +122,17 @@ public final class HubMetrics: Sendable {
     static var clockSkew: MetricNameDescriptor { name("terminal_clock_skew", "seconds", "The terminal's clock minus the hub's at its last request.") }
     static var terminalQuarantined: MetricNameDescriptor { name("terminal_quarantined", "entries", "The terminal's entries stored but not applied.") }
     static var revoked: MetricNameDescriptor { name("terminal_revoked", "", "1 if the terminal is revoked.") }
-    static var perTerminal: [MetricNameDescriptor] { [acknowledgedSeq, backlog, lastContactAge, clockSkew, terminalQuarantined, revoked] }
+    static var terminalPriceList: MetricNameDescriptor {
+        name("terminal_price_list", "version", "The price-list version the terminal last said it runs; -1 if it never asked.")
+    }
+    static var terminalPriceListStale: MetricNameDescriptor {
+        name("terminal_price_list_stale", "", "1 if the terminal runs another list than the current one, imported more than 5 minutes ago.")
+    }
+    static var perTerminal: [MetricNameDescriptor] {
+        [acknowledgedSeq, backlog, lastContactAge, clockSkew, terminalQuarantined, revoked, terminalPriceList, terminalPriceListStale]
+    }
+    static var priceList: MetricNameDescriptor { name("price_list", "version", "The hub's current price-list version (0 before any import).") }
+    static var stalePriceLists: MetricNameDescriptor { name("terminals_stale_price_list", "", "Terminals running a stale price list.") }
 
     static var terminals: MetricNameDescriptor { name("terminals", "", "Terminals by state: in_sync, behind, offline, clock_skewed, revoked, never_seen.") }
     static var quarantined: MetricNameDescriptor { name("quarantined", "entries", "Entries stored but not applied, waiting for an operator.") }

@@ -13,10 +13,18 @@ public struct HubStatusReport: Sendable, Hashable, Encodable {
         public var clockSkewSeconds: Double?
         public var quarantined: Int
         public var revoked: Bool
+        /// The price-list version it last said it runs; nil when it never asked.
+        public var priceListVersion: Int64?
+        /// Since when the hub has seen it run that version.
+        public var priceListSince: Date?
+        /// It runs an older list than the hub's current one, published longer
+        /// ago than a terminal in contact takes to pick it up (see
+        /// ``HubStatusReport/assessPriceLists(at:grace:)``).
+        public var priceListStale = false
 
         public init(
             terminal: TerminalID, store: StoreID, lastContact: Date?, acknowledgedSeq: Int64, reportedBacklog: Int64,
-            clockSkewSeconds: Double?, quarantined: Int, revoked: Bool
+            clockSkewSeconds: Double?, quarantined: Int, revoked: Bool, priceListVersion: Int64? = nil, priceListSince: Date? = nil
         ) {
             self.terminal = terminal
             self.store = store
@@ -26,6 +34,8 @@ public struct HubStatusReport: Sendable, Hashable, Encodable {
             self.clockSkewSeconds = clockSkewSeconds
             self.quarantined = quarantined
             self.revoked = revoked
+            self.priceListVersion = priceListVersion
+            self.priceListSince = priceListSince
         }
     }
 
@@ -42,11 +52,55 @@ public struct HubStatusReport: Sendable, Hashable, Encodable {
     /// write-ahead log because readers kept a checkpoint from completing; the
     /// hub retries on its next write.
     public var erasurePurgePending: Bool = false
+    /// The hub's current price list: its version (0 before any import) and
+    /// when it was imported.
+    public var priceList = PriceListState(version: 0, importedAt: nil)
+
+    /// The price list as `status` reports it.
+    public struct PriceListState: Sendable, Hashable, Encodable {
+        public var version: Int64
+        public var importedAt: Date?
+        /// Terminals marked ``Terminal/priceListStale``.
+        public var staleTerminals = 0
+
+        public init(version: Int64, importedAt: Date?) {
+            self.version = version
+            self.importedAt = importedAt
+        }
+
+        enum CodingKeys: String, CodingKey { case version, importedAt, staleTerminals }
+
+        /// Every key is written, absent values as null.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(version, forKey: .version)
+            try container.encode(importedAt, forKey: .importedAt)
+            try container.encode(staleTerminals, forKey: .staleTerminals)
+        }
+    }
+
+    /// How long a terminal may run the previous list after an import before
+    /// it counts as stale: one syncing every 15 s picks a list up within a
+    /// round, so five minutes means it is not getting it.
+    public static let priceListGrace: TimeInterval = 300
+
+    /// Marks the terminals that run another list than the current one, which
+    /// was imported more than `grace` before `now` (revoked terminals are
+    /// left alone: they will never sync again).
+    public mutating func assessPriceLists(at now: Date, grace: TimeInterval = priceListGrace) {
+        let overdue = priceList.version > 0 && priceList.importedAt.map { now.timeIntervalSince($0) > grace } ?? false
+        for index in terminals.indices {
+            let terminal = terminals[index]
+            terminals[index].priceListStale = overdue && !terminal.revoked && terminal.priceListVersion != priceList.version
+        }
+        priceList.staleTerminals = terminals.filter(\.priceListStale).count
+    }
 }
 
 extension HubStatusReport.Terminal: Encodable {
     enum CodingKeys: String, CodingKey {
         case terminal, store, lastContact, acknowledgedSeq, reportedBacklog, clockSkewSeconds, quarantined, revoked
+        case priceListVersion, priceListSince, priceListStale
     }
 
     /// Every key is written, absent values as null.
@@ -60,5 +114,8 @@ extension HubStatusReport.Terminal: Encodable {
         try container.encode(clockSkewSeconds.map { ($0 * 1000).rounded() / 1000 }, forKey: .clockSkewSeconds)
         try container.encode(quarantined, forKey: .quarantined)
         try container.encode(revoked, forKey: .revoked)
+        try container.encode(priceListVersion, forKey: .priceListVersion)
+        try container.encode(priceListSince, forKey: .priceListSince)
+        try container.encode(priceListStale, forKey: .priceListStale)
     }
 }

@@ -20,6 +20,14 @@ public protocol PricingStore: Sendable {
     /// the rows changed since, or the whole list when `since` is 0 or a
     /// version the hub never made.
     func priceChanges(since: Int64, for store: StoreID) async throws(HubError) -> PriceDelta
+
+    /// Notes that `terminal` runs price-list `version` (it asked for the
+    /// changes since it); the time is kept only when the version changes.
+    func recordPriceListVersion(_ version: Int64, of terminal: TerminalID, at time: Date) async throws(HubError)
+
+    /// The price overrides tills recorded with their sales, totalled per
+    /// store and cashier.
+    func priceOverrides(_ query: PriceOverrideQuery) async throws(HubError) -> PriceOverrideReport
 }
 
 /// What `prices import` changed.

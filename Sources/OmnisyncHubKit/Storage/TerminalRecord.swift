@@ -18,6 +18,10 @@ public struct TerminalRecord: Sendable, Hashable {
     /// a push authenticated with it is refused at commit time if the token was
     /// rotated (or the terminal revoked) in between.
     public var tokenHash: String?
+    /// The price-list version the terminal last said it runs (nil: it never
+    /// asked for prices), and since when the hub has seen it run that one.
+    public var priceListVersion: Int64?
+    public var priceListSince: Date?
 
     public var isRevoked: Bool { revokedAt != nil }
 

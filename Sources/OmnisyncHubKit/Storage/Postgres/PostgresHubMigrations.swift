@@ -224,6 +224,30 @@ enum PostgresHubMigrations {
             "CREATE INDEX price_entries_version ON price_entries (version)",
             "CREATE TABLE price_versions (version BIGINT PRIMARY KEY, imported_at_ms BIGINT NOT NULL)",
         ]),
+        ("v13: price overrides, price lists at terminals", [
+            """
+            CREATE TABLE price_overrides (
+                terminal TEXT NOT NULL,
+                seq BIGINT NOT NULL,
+                line BIGINT NOT NULL,
+                store TEXT NOT NULL,
+                cashier TEXT,
+                at_ms BIGINT NOT NULL,
+                sku TEXT NOT NULL,
+                quantity BIGINT NOT NULL,
+                currency TEXT NOT NULL,
+                quoted BIGINT NOT NULL,
+                charged BIGINT NOT NULL,
+                rule TEXT NOT NULL,
+                price_list_version BIGINT NOT NULL,
+                PRIMARY KEY (terminal, seq, line)
+            )
+            """,
+            "CREATE INDEX price_overrides_at ON price_overrides (at_ms)",
+            "CREATE INDEX price_overrides_store ON price_overrides (store, at_ms)",
+            "ALTER TABLE terminals ADD COLUMN price_list_version BIGINT",
+            "ALTER TABLE terminals ADD COLUMN price_list_since_ms BIGINT",
+        ]),
     ]
 
     /// The advisory lock key migrations hold ("omnisync" in ASCII, as a number).

@@ -89,4 +89,63 @@ extension PostgresHubStore: PricingStore {
             return PriceDelta.make(since: since, current: current, rows: stored, for: store)
         }
     }
+
+    public func recordPriceListVersion(_ version: Int64, of terminal: TerminalID, at time: Date) async throws(HubError) {
+        try await transaction { connection in
+            try await connection.query(
+                """
+                UPDATE terminals SET price_list_version = \(version), price_list_since_ms = \(time.millis)
+                WHERE id = \(terminal.rawValue) AND price_list_version IS DISTINCT FROM \(version)
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    public func priceOverrides(_ query: PriceOverrideQuery) async throws(HubError) -> PriceOverrideReport {
+        try await snapshot { connection in
+            func currency(_ text: String) throws -> Currency {
+                guard let currency = Currency(rawValue: text) else { throw HubError(.storage, "price_overrides holds an unreadable currency \(text)") }
+                return currency
+            }
+            // A NULL filter matches every row: one statement whatever the query names.
+            let store = query.store?.rawValue
+            let cashier = query.cashier
+            let since = query.since?.millis ?? Int64.min
+            var groups: [PriceOverrideReport.Group] = []
+            for try await (storeID, cashierID, code, lines, sales, difference) in try await connection.query(
+                """
+                SELECT store, cashier, currency, COUNT(*), COUNT(DISTINCT (terminal, seq)), SUM((charged - quoted) * quantity)::BIGINT
+                FROM price_overrides
+                WHERE (\(store)::text IS NULL OR store = \(store)) AND (\(cashier)::text IS NULL OR cashier = \(cashier)) AND at_ms >= \(since)
+                GROUP BY store, cashier, currency ORDER BY store, cashier NULLS FIRST, currency
+                """,
+                logger: logger
+            ).decode((String, String?, String, Int64, Int64, Int64).self) {
+                groups.append(PriceOverrideReport.Group(
+                    store: try StoreID(validating: storeID), cashier: cashierID, lines: Int(lines), sales: Int(sales),
+                    difference: Money(amount: difference, currency: try currency(code))
+                ))
+            }
+            var rows: [PriceOverrideRecord] = []
+            for try await (storeID, terminal, seq, line, cashierID, at, sku, quantity, code, quoted, charged, rule, version) in try await connection.query(
+                """
+                SELECT store, terminal, seq, line, cashier, at_ms, sku, quantity, currency, quoted, charged, rule, price_list_version
+                FROM price_overrides
+                WHERE (\(store)::text IS NULL OR store = \(store)) AND (\(cashier)::text IS NULL OR cashier = \(cashier)) AND at_ms >= \(since)
+                ORDER BY at_ms DESC, terminal, seq DESC, line LIMIT \(Int64(query.limit))
+                """,
+                logger: logger
+            ).decode((String, String, Int64, Int64, String?, Int64, String, Int64, String, Int64, Int64, String, Int64).self) {
+                let money = try currency(code)
+                rows.append(PriceOverrideRecord(
+                    store: try StoreID(validating: storeID), terminal: try TerminalID(validating: terminal), seq: seq, line: Int(line),
+                    cashier: cashierID, at: Date(millis: at) ?? .distantPast, sku: sku, quantity: quantity,
+                    quoted: Money(amount: quoted, currency: money), charged: Money(amount: charged, currency: money), rule: rule,
+                    priceListVersion: version
+                ))
+            }
+            return PriceOverrideReport(byStoreAndCashier: groups, overrides: rows)
+        }
+    }
 }

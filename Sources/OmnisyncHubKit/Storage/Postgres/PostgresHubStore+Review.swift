@@ -19,13 +19,13 @@ extension PostgresHubStore: ReviewStore {
                         terminal: record.id, store: record.store, lastContact: record.lastContact,
                         acknowledgedSeq: record.acknowledgedSeq, reportedBacklog: record.reportedBacklog,
                         clockSkewSeconds: record.clockSkewSeconds, quarantined: quarantinedByTerminal[record.id.rawValue] ?? 0,
-                        revoked: record.isRevoked
+                        revoked: record.isRevoked, priceListVersion: record.priceListVersion, priceListSince: record.priceListSince
                     )
                 }
             func count(_ query: PostgresQuery) async throws -> Int {
                 Int(try await connection.query(query, logger: logger).collect()[0].decode(Int64.self))
             }
-            return HubStatusReport(
+            var report = HubStatusReport(
                 terminals: terminals,
                 quarantined: quarantinedByTerminal.values.reduce(0, +),
                 quarantinedOrders: try await count("SELECT COUNT(*) FROM order_quarantine"),
@@ -34,6 +34,13 @@ extension PostgresHubStore: ReviewStore {
                 // Nothing lingers in a log file here: PostgreSQL's old row versions go with VACUUM.
                 erasurePurgePending: false
             )
+            for try await (version, importedAt) in try await connection.query(
+                "SELECT version, imported_at_ms FROM price_versions ORDER BY version DESC LIMIT 1", logger: logger
+            ).decode((Int64, Int64).self) {
+                report.priceList = .init(version: version, importedAt: Date(millis: importedAt))
+            }
+            report.assessPriceLists(at: Date())
+            return report
         }
     }
 

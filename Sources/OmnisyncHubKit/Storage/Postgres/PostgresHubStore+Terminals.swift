@@ -70,7 +70,10 @@ extension PostgresHubStore: TerminalStore {
     // MARK: Rows
 
     static let terminalColumns =
-        "id, store, token_hash, created_at_ms, revoked_at_ms, acknowledged_seq, last_contact_ms, reported_backlog, clock_skew_ms"
+        """
+        id, store, token_hash, created_at_ms, revoked_at_ms, acknowledged_seq, last_contact_ms, reported_backlog, clock_skew_ms,
+        price_list_version, price_list_since_ms
+        """
 
     static func terminal(_ connection: PostgresConnection, id: TerminalID, lock: Bool, logger: Logger) async throws -> TerminalRecord? {
         try await connection.query(
@@ -80,8 +83,8 @@ extension PostgresHubStore: TerminalStore {
     }
 
     static func terminal(_ row: PostgresRow) throws -> TerminalRecord {
-        let (id, store, tokenHash, created, revoked, acknowledged, contact, backlog, skew) = try row.decode(
-            (String, String, String, Int64, Int64?, Int64, Int64?, Int64, Int64?).self
+        let (id, store, tokenHash, created, revoked, acknowledged, contact, backlog, skew, priceVersion, priceSince) = try row.decode(
+            (String, String, String, Int64, Int64?, Int64, Int64?, Int64, Int64?, Int64?, Int64?).self
         )
         return TerminalRecord(
             id: try TerminalID(validating: id),
@@ -92,7 +95,9 @@ extension PostgresHubStore: TerminalStore {
             lastContact: Date(millis: contact),
             reportedBacklog: backlog,
             clockSkewSeconds: skew.map { Double($0) / 1000 },
-            tokenHash: tokenHash
+            tokenHash: tokenHash,
+            priceListVersion: priceVersion,
+            priceListSince: Date(millis: priceSince)
         )
     }
 

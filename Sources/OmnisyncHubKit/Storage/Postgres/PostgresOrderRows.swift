@@ -28,6 +28,30 @@ enum PostgresOrderRows {
         }
         let lines = facts.flatMap { entry, _, fact in fact.lines.enumerated().map { (ids[entry.seq] ?? 0, Int64($0.offset + 1), $0.element) } }
         try await insertLines(connection, lines, logger: logger)
+        try await insertOverrides(connection, entries.map(\.0), store: store, logger: logger)
+    }
+
+    /// The batch's price overrides (see ``PriceOverrideRows``), in one
+    /// statement. ('' stands for a NULL cashier.)
+    private static func insertOverrides(_ connection: PostgresConnection, _ entries: [JournalEntry], store: StoreID, logger: Logger) async throws {
+        let rows: [(JournalEntry, SaleEvent, PriceOverride)] = entries.flatMap { entry -> [(JournalEntry, SaleEvent, PriceOverride)] in
+            guard case .sale(let sale) = entry.event else { return [] }
+            return sale.priceOverrides.map { (entry, sale, $0) }
+        }
+        guard let terminal = rows.first?.0.terminal else { return }
+        try await connection.query(
+            """
+            INSERT INTO price_overrides (terminal, seq, line, store, cashier, at_ms, sku, quantity, currency, quoted, charged, rule, price_list_version)
+            SELECT \(terminal.rawValue), o.seq, o.line, \(store.rawValue), NULLIF(o.cashier, ''), o.at, o.sku, o.quantity, o.currency, o.quoted,
+                o.charged, o.rule, o.version
+            FROM unnest(\(rows.map(\.0.seq))::bigint[], \(rows.map { Int64($0.2.line) })::bigint[], \(rows.map { $0.1.cashier ?? "" })::text[],
+                \(rows.map(\.0.recordedAt.millis))::bigint[], \(rows.map(\.2.sku))::text[], \(rows.map { $0.1.lines[$0.2.line - 1].quantity })::bigint[],
+                \(rows.map(\.2.charged.currency.rawValue))::text[], \(rows.map(\.2.quoted.amount))::bigint[], \(rows.map(\.2.charged.amount))::bigint[],
+                \(rows.map(\.2.rule))::text[], \(rows.map(\.2.version))::bigint[])
+                AS o(seq, line, cashier, at, sku, quantity, currency, quoted, charged, rule, version)
+            """,
+            logger: logger
+        )
     }
 
     /// Records an order of another channel, under its order id.

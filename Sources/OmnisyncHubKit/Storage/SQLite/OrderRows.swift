@@ -32,6 +32,7 @@ enum OrderRows {
         order.bind(receipt)
         try order.execute()
         try insertLines(db, order: db.lastInsertedRowID, lines)
+        if case .sale(let sale) = entry.event { try PriceOverrideRows.insert(db, entry: entry, sale: sale, store: store) }
     }
 
     /// Records an order of another channel, under its order id.

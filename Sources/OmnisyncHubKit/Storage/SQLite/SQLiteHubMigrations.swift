@@ -335,6 +335,34 @@ enum SQLiteHubMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("v13: price overrides, price lists at terminals") { db in
+            // Sale lines charged at another price than the till's list gave,
+            // one row per line, written with the sale's order facts.
+            try db.execute(sql: """
+                CREATE TABLE price_overrides (
+                    terminal TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    line INTEGER NOT NULL,
+                    store TEXT NOT NULL,
+                    cashier TEXT,
+                    at_ms INTEGER NOT NULL,
+                    sku TEXT NOT NULL,
+                    quantity INTEGER NOT NULL,
+                    currency TEXT NOT NULL,
+                    quoted INTEGER NOT NULL,
+                    charged INTEGER NOT NULL,
+                    rule TEXT NOT NULL,
+                    price_list_version INTEGER NOT NULL,
+                    PRIMARY KEY (terminal, seq, line)
+                ) WITHOUT ROWID;
+                CREATE INDEX price_overrides_at ON price_overrides (at_ms);
+                CREATE INDEX price_overrides_store ON price_overrides (store, at_ms);
+                -- The price-list version each terminal last said it runs (NULL:
+                -- it never asked), and since when the hub has seen it run it.
+                ALTER TABLE terminals ADD COLUMN price_list_version INTEGER;
+                ALTER TABLE terminals ADD COLUMN price_list_since_ms INTEGER;
+                """)
+        }
         return migrator
     }
 }

@@ -69,4 +69,20 @@ extension SQLiteHubStore {
             return PriceDelta.make(since: since, current: current, rows: stored, for: store)
         }
     }
+
+    public func recordPriceListVersion(_ version: Int64, of terminal: TerminalID, at time: Date) async throws(HubError) {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE terminals SET price_list_version = ?, price_list_since_ms = ?
+                    WHERE id = ? AND price_list_version IS NOT ?
+                    """,
+                arguments: [version, time.millis, terminal.rawValue, version]
+            )
+        }
+    }
+
+    public func priceOverrides(_ query: PriceOverrideQuery) async throws(HubError) -> PriceOverrideReport {
+        try await read { db in try PriceOverrideRows.report(db, query) }
+    }
 }

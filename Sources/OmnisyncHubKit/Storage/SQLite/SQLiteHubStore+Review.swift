@@ -15,10 +15,10 @@ extension SQLiteHubStore {
                     terminal: record.id, store: record.store, lastContact: record.lastContact,
                     acknowledgedSeq: record.acknowledgedSeq, reportedBacklog: record.reportedBacklog,
                     clockSkewSeconds: record.clockSkewSeconds, quarantined: quarantinedByTerminal[record.id.rawValue] ?? 0,
-                    revoked: record.isRevoked
+                    revoked: record.isRevoked, priceListVersion: record.priceListVersion, priceListSince: record.priceListSince
                 )
             }
-            return HubStatusReport(
+            var report = HubStatusReport(
                 terminals: terminals,
                 quarantined: quarantinedByTerminal.values.reduce(0, +),
                 quarantinedOrders: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_quarantine") ?? 0,
@@ -26,6 +26,11 @@ extension SQLiteHubStore {
                 overdraftsPendingReview: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM overdrafts WHERE approved_at_ms IS NULL") ?? 0,
                 erasurePurgePending: try Self.setting(db, Self.purgePendingKey, default: false)
             )
+            if let latest = try Row.fetchOne(db, sql: "SELECT version, imported_at_ms FROM price_versions ORDER BY version DESC LIMIT 1") {
+                report.priceList = .init(version: latest["version"], importedAt: Date(millis: latest["imported_at_ms"] as Int64?))
+            }
+            report.assessPriceLists(at: Date())
+            return report
         }
     }
 

@@ -16,6 +16,8 @@ struct TerminalRow: Codable, FetchableRecord, PersistableRecord {
     var reportedBacklog: Int64
     var clockSkewMs: Int64?
     var lastClamped: String?
+    var priceListVersion: Int64?
+    var priceListSinceMs: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, store
@@ -27,6 +29,8 @@ struct TerminalRow: Codable, FetchableRecord, PersistableRecord {
         case reportedBacklog = "reported_backlog"
         case clockSkewMs = "clock_skew_ms"
         case lastClamped = "last_clamped"
+        case priceListVersion = "price_list_version"
+        case priceListSinceMs = "price_list_since_ms"
     }
 
     /// A terminal registered now, with nothing pushed yet.
@@ -50,7 +54,9 @@ struct TerminalRow: Codable, FetchableRecord, PersistableRecord {
                 lastContact: Date(millis: lastContactMs),
                 reportedBacklog: reportedBacklog,
                 clockSkewSeconds: clockSkewMs.map { Double($0) / 1000 },
-                tokenHash: tokenHash
+                tokenHash: tokenHash,
+                priceListVersion: priceListVersion,
+                priceListSince: Date(millis: priceListSinceMs)
             )
         }
     }
