@@ -183,6 +183,49 @@ import Glibc
         await hub.stop()
     }
 
+    @Test func tillsAskForPricesOfflineAndSalesChargedOffTheListComeBackWithTheirOverrides() async throws {
+        let scratch = try TemporaryDirectory("e2e-local-api-prices")
+        defer { scratch.remove() }
+        let cli = try CommandLine()
+        let (hub, agent) = try await cli.hubWithOneTerminal(in: scratch)
+        let file = scratch.appending("prices.csv")
+        try """
+            type,sku,currency,price,promotion,percent,starts,ends
+            base,SHOE-42,EUR,89.99,,,,
+            promotion,SHOE-42,,,WINTER,20,2027-01-10T09:00:00Z,2027-01-20T09:00:00Z
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try await cli.hub("prices", "import", file, "--data-dir", hub.dataDirectory).status == 0)
+        #expect(try await agent.run("sync").status == 0)
+        await hub.stop()
+        let daemon = try await Daemon.start(cli, agent: agent, scratch: scratch)
+
+        let quote = try LoopbackHTTP.send("POST", "/v1/prices/quote", json: #"{"sku":"SHOE-42","at":"2027-01-10T09:00:00Z"}"#, to: daemon.socket)
+        #expect(quote.status == 200, "\(quote.text)")
+        let shown = try cli.json(try await agent.run("prices", "show", "SHOE-42", "--at", "2027-01-10T09:00:00Z", "--json"))
+        #expect(try quote.json().canonical() == shown.canonical(), "the API answers what `prices show --json` prints")
+        #expect((try quote.json()["price"] as? [String: Any])?["amount"] as? Int == 7199)
+
+        let unknown = try LoopbackHTTP.send("POST", "/v1/prices/quote", json: #"{"sku":"NOPE"}"#, to: daemon.tcp)
+        #expect(unknown.status == 404 && unknown.errorCode == "notFound" && unknown.text.contains("no price for NOPE"))
+        let badTime = try LoopbackHTTP.send("POST", "/v1/prices/quote", json: #"{"sku":"SHOE-42","at":"tomorrow"}"#, to: daemon.tcp)
+        #expect(badTime.status == 400 && badTime.errorCode == "invalidInput" && badTime.text.contains("at"))
+        let extra = try LoopbackHTTP.send("POST", "/v1/prices/quote", json: #"{"sku":"SHOE-42","store":"S-2"}"#, to: daemon.tcp)
+        #expect(extra.status == 400 && extra.text.contains("store"))
+
+        // Now is outside the promotion: 89.99 is the list price, 80.00 an override.
+        let sale = try LoopbackHTTP.send(
+            "POST", "/v1/record/sale",
+            json: #"{"cashier":"C-7","lines":[{"sku":"SHOE-42","quantity":1,"unitPrice":{"amount":8000,"currency":"EUR"}}],"total":{"amount":8000,"currency":"EUR"}}"#,
+            to: daemon.socket
+        )
+        #expect(sale.status == 201)
+        let overrides = try #require(try sale.json()["priceOverrides"] as? [[String: Any]])
+        #expect(overrides.count == 1 && overrides.first?["line"] as? Int == 1 && overrides.first?["rule"] as? String == "base price")
+        #expect((overrides.first?["quoted"] as? [String: Any])?["amount"] as? Int == 8999)
+        #expect(await daemon.process.stop() == 0)
+    }
+
     @Test func theLocalAPIListensOnlyOnLoopback() async throws {
         let scratch = try TemporaryDirectory("e2e-local-api-listen")
         defer { scratch.remove() }

@@ -6,13 +6,15 @@ import OmnisyncCore
 ///
 /// - `POST /v1/record/{sale|return|scan|profile}`: the entry's JSON, as
 ///   `omnisync-agent record KIND --json-file` takes it; `201` with
-///   `{"id","seq","customer","enrolled"}` once the entry is durable;
+///   `{"id","seq","customer","enrolled","priceOverrides"}` once the entry is durable;
 /// - `GET  /v1/customers/ID[?reveal=true]`: the customer as
 ///   `customers show --json` prints them;
 /// - `POST /v1/customers/lookup[?reveal=true&offline=true]` `{"card": N}`: the
 ///   customer holding a card, asking the hub about a card this terminal does
 ///   not know unless `offline=true` (the card travels in the body: URLs end up
 ///   in logs);
+/// - `POST /v1/prices/quote` `{"sku", "card"?, "at"?, "currency"?}`: the price
+///   here, offline, as `prices show --json` prints it;
 /// - `GET  /v1/status`: what `status --json` prints;
 /// - `GET  /healthz`: `{"status":"ok"}` while the daemon runs;
 /// - `GET  /metrics`: Prometheus metrics (``AgentMetrics``).
@@ -56,6 +58,17 @@ public enum LocalAPIRouter {
             }
             let profile = try await agent.lookUp(card: card, reach: request.flag("offline") ? .localOnly : .askingHub)
             return try LocalAPIResponse.json(CustomerView(profile, reveal: request.flag("reveal")))
+        }
+        router.post("v1/prices/quote") { request, _ in
+            let question: PriceQuoteRequest
+            do {
+                question = try WireCoding.decode(PriceQuoteRequest.self, from: try await LocalAPIResponse.body(of: request))
+            } catch let error as LocalAPIError {
+                throw error
+            } catch {
+                throw AgentError(.invalidInput, "invalid price question: \(error)")
+            }
+            return try LocalAPIResponse.json(try agent.price(of: question.sku, card: question.card, at: question.at ?? Date(), currency: question.currency))
         }
         router.get("v1/status") { _, _ in
             try LocalAPIResponse.json(try agent.status())
