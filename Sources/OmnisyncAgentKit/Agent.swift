@@ -11,6 +11,8 @@ public import OmnisyncCore
 public struct Agent: Sendable {
     public let directory: AgentDataDirectory
     let database: DatabasePool
+    /// Decoded price rows shared by every quote (``PriceListCache``).
+    let priceCache = PriceListCache()
 
     /// Opens an initialised data dir.
     public static func open(_ directory: AgentDataDirectory) throws(AgentError) -> Agent {
@@ -154,7 +156,7 @@ public struct Agent: Sendable {
     /// Records an entry durably and returns its id and sequence number.
     public func record(_ request: RecordRequest, now: Date = Date()) throws(AgentError) -> RecordReceipt {
         do {
-            return try database.write { db in try Recorder().record(request, in: db, now: now) }
+            return try database.write { db in try Recorder(priceCache: priceCache).record(request, in: db, now: now) }
         } catch {
             throw AgentError.wrapping(error, directory: directory.path)
         }
@@ -165,7 +167,7 @@ public struct Agent: Sendable {
     public func record(_ requests: [RecordRequest], now: Date = Date()) throws(AgentError) -> [RecordReceipt] {
         do {
             return try database.write { db in
-                let recorder = Recorder()
+                let recorder = Recorder(priceCache: priceCache)
                 return try requests.map { try recorder.record($0, in: db, now: now) }
             }
         } catch {

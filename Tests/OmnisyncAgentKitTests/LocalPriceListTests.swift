@@ -41,15 +41,17 @@ import Testing
         var random = TestSeed.generator("local price list")
         let fixture = try AgentFixture()
         defer { fixture.directory.remove() }
-        for _ in 0..<40 {
+        // One cache across every list, as the daemon keeps it: each new copy must replace what it holds.
+        let cache = PriceListCache()
+        for round in 0..<40 {
             let list = Self.randomList(&random)
             try fixture.agent.database.write { db in
-                try LocalPriceList.apply(db, PriceDelta(version: 1, full: true, entries: list.entries, removed: []), at: Self.noon)
+                try LocalPriceList.apply(db, PriceDelta(version: Int64(round + 1), full: true, entries: list.entries, removed: []), at: Self.noon)
             }
             try fixture.agent.database.read { db in
                 let whole = try LocalPriceList.read(db).list
                 for sku in Self.skus + ["C"] {
-                    let part = try LocalPriceList.read(db, skus: [sku], store: Self.here).list
+                    let part = try LocalPriceList.read(db, skus: [sku], store: Self.here, cache: cache).list
                     for tier in [nil, "vip"] {
                         for offset in stride(from: -7200.0, through: 7200, by: 1800) {
                             let time = Self.noon.addingTimeInterval(offset)

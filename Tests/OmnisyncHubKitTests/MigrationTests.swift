@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import OmnisyncCore
 import OmnisyncTestSupport
+import PostgresNIO
 import Testing
 @testable import OmnisyncHubKit
 
@@ -82,5 +83,71 @@ import Testing
         #expect(lines == 2 && total == 3500)
         // The totals column answers SQL, as the CRM reads it.
         #expect(spend == 3500)
+    }
+
+    /// Rows of every kind whose store scope differs: every store, one store,
+    /// several (out of order), a region row.
+    static let scopedPriceRows: [PriceListEntry] = {
+        let eur = Currency(rawValue: "EUR")!
+        let noon = Date(timeIntervalSince1970: 1_800_000_000)
+        return [
+            .rule(.base(sku: "SHOE", price: Money(amount: 8999, currency: eur))),
+            .rule(.override(sku: "SHOE", scope: .store(StoreID(rawValue: "PARIS-01")!), price: Money(amount: 7999, currency: eur))),
+            .rule(.override(sku: "SHOE", scope: .region("SOUTH"), price: Money(amount: 8499, currency: eur))),
+            .rule(.member(sku: "SHOE", tier: "vip", price: Money(amount: 7999, currency: eur))),
+            .rule(.promotion(Promotion(
+                id: "P-1", target: .sku("SHOE"), discount: .percent(basisPoints: 1000), starts: noon, ends: noon.addingTimeInterval(60),
+                stores: [StoreID(rawValue: "PARIS-01")!, StoreID(rawValue: "LYON-02")!, StoreID(rawValue: "AIX-09")!]
+            ))),
+            .rule(.promotion(Promotion(id: "P-2", target: .category("shoes"), discount: .percent(basisPoints: 500), starts: noon, ends: noon.addingTimeInterval(60)))),
+            .region(store: StoreID(rawValue: "LYON-02")!, region: "SOUTH"),
+            .category(sku: "SHOE", category: "shoes"),
+        ]
+    }()
+
+    @Test func priceRowsWrittenBeforeVersion14AreScopedToTheirStoresBySQL() async throws {
+        let directory = try TemporaryDirectory("hub-migration-prices")
+        defer { directory.remove() }
+        let path = directory.appending("hub.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteHubMigrations.migrator.migrate(queue, upTo: "v13: price overrides, price lists at terminals")
+        try await queue.write { db in
+            try db.execute(sql: "INSERT INTO price_versions (version, imported_at_ms) VALUES (1, 0)")
+            for entry in Self.scopedPriceRows {
+                try db.execute(
+                    sql: "INSERT INTO price_entries (key, body, version, removed) VALUES (?, ?, 1, 0)",
+                    arguments: [entry.key, String(decoding: try WireCoding.encode(entry), as: UTF8.self)]
+                )
+            }
+        }
+        try queue.close()
+        _ = try SQLiteHubStore(path: path)
+        let stored = try await DatabaseQueue(path: path).read { db in
+            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, stores FROM price_entries").map { ($0["key"] as String, $0["stores"] as String?) })
+        }
+        for entry in Self.scopedPriceRows {
+            #expect(stored[entry.key] == .some(entry.storesColumn), "\(entry.key)")
+        }
+        #expect(stored["promotion P-1"] == " AIX-09 LYON-02 PARIS-01 ")
+    }
+
+    @Test(.enabled(if: PostgresScratch.serverURL != nil, "needs the test PostgreSQL server (scripts/test starts one)"))
+    func priceRowsWrittenBeforeVersion14AreScopedToTheirStoresBySQLOnPostgreSQL() async throws {
+        let store = try await PostgresHubStore(url: try await PostgresScratch.database("migrate-prices"))
+        _ = try await store.importPriceList(PriceList(entries: Self.scopedPriceRows), at: Date())
+        let backfill = try #require(PostgresHubMigrations.migrations.first { $0.name == "v14: price rows by store" }?.statements.last)
+        let stored = try await store.transaction { connection in
+            // As version 13 left them: no column value yet.
+            try await connection.query("UPDATE price_entries SET stores = NULL", logger: store.logger)
+            try await connection.query(PostgresQuery(unsafeSQL: backfill), logger: store.logger)
+            var stored: [String: String?] = [:]
+            for try await (key, stores) in try await connection.query("SELECT key, stores FROM price_entries", logger: store.logger).decode((String, String?).self) {
+                stored[key] = stores
+            }
+            return stored
+        }
+        for entry in Self.scopedPriceRows {
+            #expect(stored[entry.key] == .some(entry.storesColumn), "\(entry.key)")
+        }
     }
 }

@@ -49,7 +49,7 @@ extension Agent {
         let (store, version, updatedAt, list) = try read { db in
             let state = try AgentStateRow.fetch(db)
             let version = try LocalPriceList.version(db)
-            return (state.store, version.version, version.updatedAt, try LocalPriceList.read(db, skus: [sku], store: state.store).list)
+            return (state.store, version.version, version.updatedAt, try LocalPriceList.read(db, skus: [sku], store: state.store, cache: priceCache).list)
         }
         guard version > 0 else {
             throw AgentError(.notFound, "this terminal has no price list yet: it arrives with the next sync once head office imports one")

@@ -19,13 +19,18 @@ enum LocalPriceList {
     }
 
     /// Applies `delta` (the whole list when `full`) and records its version.
-    static func apply(_ db: Database, _ delta: PriceDelta, at time: Date) throws {
+    /// `entryJSON`, when given, holds each entry's JSON as received, stored
+    /// as it is instead of encoding the entry again.
+    static func apply(_ db: Database, _ delta: PriceDelta, entryJSON: [Data]? = nil, at time: Date) throws {
         if delta.full {
             try db.execute(sql: "DELETE FROM price_entries")
         }
         let upsert = try db.cachedStatement(sql: "INSERT INTO price_entries (key, body) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET body = excluded.body")
-        for entry in delta.entries {
-            try upsert.execute(arguments: [entry.key, String(decoding: try WireCoding.encode(entry), as: UTF8.self)])
+        let received = entryJSON?.count == delta.entries.count ? entryJSON : nil
+        for (index, entry) in delta.entries.enumerated() {
+            let json = try received?[index] ?? WireCoding.encode(entry)
+            let body = String(decoding: json, as: UTF8.self)
+            try upsert.execute(arguments: [entry.key, body])
         }
         let remove = try db.cachedStatement(sql: "DELETE FROM price_entries WHERE key = ?")
         for key in delta.removed { try remove.execute(arguments: [key]) }
@@ -41,44 +46,57 @@ enum LocalPriceList {
     /// The list as stored here; a row this agent cannot read (written by a
     /// newer hub) is left out and counted.
     static func read(_ db: Database) throws -> (list: PriceList, unreadable: Int) {
-        decode(try String.fetchAll(db, sql: "SELECT body FROM price_entries"))
+        let (entries, unreadable) = decode(try String.fetchAll(db, sql: "SELECT body FROM price_entries"))
+        return (PriceList(entries: entries), unreadable)
     }
 
     /// The part of the list that can price `skus` at `store`: their base,
     /// override and member rows and their category, every promotion, and the
     /// store's region. Quoting from it gives what the whole list gives, at the
     /// cost of a few index lookups instead of reading 100,000 rows (a sale is
-    /// checked against the list as it is recorded).
+    /// checked against the list as it is recorded). The promotions and the
+    /// region, the same for every SKU, come from `cache` when it holds them
+    /// for this copy of the list.
     ///
     /// Keys start with their kind and SKU, followed by a space (SKUs have
     /// none), so each SKU's rows of a kind are one range of the primary key.
-    static func read(_ db: Database, skus: some Sequence<String>, store: StoreID) throws -> (list: PriceList, unreadable: Int) {
+    static func read(
+        _ db: Database, skus: some Sequence<String>, store: StoreID, cache: PriceListCache = PriceListCache()
+    ) throws -> (list: PriceList, unreadable: Int) {
         let range = try db.cachedStatement(sql: "SELECT body FROM price_entries WHERE key >= ? AND key < ?")
         let exact = try db.cachedStatement(sql: "SELECT body FROM price_entries WHERE key = ?")
         // " " is followed by "!" in byte order: [prefix + " ", prefix + "!") holds every key that starts with prefix + " ".
         func rows(startingWith prefix: String) throws -> [String] {
             try String.fetchAll(range, arguments: [prefix + " ", prefix + "!"])
         }
-        var bodies = try rows(startingWith: "promotion")
-        bodies += try String.fetchAll(exact, arguments: ["region \(store)"])
+        let state = try Row.fetchOne(db, sql: "SELECT version, updated_at_ms FROM price_state WHERE id = 1")
+        let key = PriceListCache.Key(version: state?["version"] ?? 0, appliedAtMillis: state?["updated_at_ms"])
+        let shared = try cache.shared(key) {
+            decode(try rows(startingWith: "promotion") + String.fetchAll(exact, arguments: ["region \(store)"]))
+        }
+        var bodies: [String] = []
         for sku in Set(skus) {
             for kind in ["base", "override", "member"] { bodies += try rows(startingWith: "\(kind) \(sku)") }
             bodies += try String.fetchAll(exact, arguments: ["category \(sku)"])
         }
-        return decode(bodies)
+        let own = decode(bodies)
+        return (PriceList(entries: own.entries + shared.entries), own.unreadable + shared.unreadable)
     }
 
-    private static func decode(_ bodies: [String]) -> (list: PriceList, unreadable: Int) {
+    /// The rows `bodies` hold; one this agent cannot read (written by a newer
+    /// hub) is left out and counted.
+    private static func decode(_ bodies: [String]) -> (entries: [PriceListEntry], unreadable: Int) {
         var entries: [PriceListEntry] = []
         entries.reserveCapacity(bodies.count)
         var unreadable = 0
+        let decoder = WireCoding.decoder()
         for body in bodies {
-            if let entry = try? WireCoding.decode(PriceListEntry.self, from: Data(body.utf8)) {
+            if let entry = try? decoder.decode(PriceListEntry.self, from: Data(body.utf8)) {
                 entries.append(entry)
             } else {
                 unreadable += 1
             }
         }
-        return (PriceList(entries: entries), unreadable)
+        return (entries, unreadable)
     }
 }

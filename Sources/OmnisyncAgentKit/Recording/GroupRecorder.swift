@@ -24,7 +24,7 @@ public struct GroupRecorder: Sendable {
     /// Records `request` in the next group and returns once it is durable.
     public func record(_ request: RecordRequest, now: Date = Date()) async throws(AgentError) -> RecordReceipt {
         do {
-            return try await group.write { db in try Recorder().record(request, in: db, now: now) }
+            return try await group.write { db in try Recorder(priceCache: agent.priceCache).record(request, in: db, now: now) }
         } catch {
             throw AgentError.wrapping(error, directory: agent.directory.path)
         }

@@ -16,6 +16,8 @@ struct Recorder {
         var generator = SystemRandomNumberGenerator()
         return UUIDv7.make(unixMillis: millis, using: &generator)
     }
+    /// The agent's decoded shared price rows, for checking sales against the list.
+    var priceCache = PriceListCache()
 
     func record(_ request: RecordRequest, in db: Database, now localNow: Date) throws -> RecordReceipt {
         var state = try AgentStateRow.fetch(db)
@@ -129,7 +131,7 @@ struct Recorder {
         let version = try LocalPriceList.version(db).version
         guard version > 0 else { return [] }
         let tier = try customer.flatMap { try LocalProfileStore.profile(db, id: $0) }?.value(of: .tier)
-        let list = try LocalPriceList.read(db, skus: lines.map(\.sku), store: store).list
+        let list = try LocalPriceList.read(db, skus: lines.map(\.sku), store: store, cache: priceCache).list
         return list.overrides(of: lines, store: store, tier: tier, at: time, version: version)
     }
 

@@ -183,18 +183,19 @@ struct SyncEngine {
     /// applies it in one transaction (docs/pricing.md).
     private func updatePrices(into report: inout SyncReport) async throws(AgentError) {
         let held = try read { db in try LocalPriceList.version(db).version }
-        let delta: PriceDelta?
+        let received: PriceDelta.Received?
         do {
-            delta = try await transport.priceChanges(since: held)
+            received = try await transport.priceChanges(since: held)
         } catch {
             throw Self.agentError(error)
         }
-        guard let delta, delta.full || delta.version != held || !delta.entries.isEmpty || !delta.removed.isEmpty else {
+        guard let received, received.delta.full || received.delta.version != held || !received.delta.entries.isEmpty || !received.delta.removed.isEmpty else {
             report.priceListVersion = held
             return
         }
+        let delta = received.delta
         let receivedAt = now()
-        try write { db in try LocalPriceList.apply(db, delta, at: receivedAt) }
+        try write { db in try LocalPriceList.apply(db, delta, entryJSON: received.entryJSON, at: receivedAt) }
         report.priceListVersion = delta.version
         report.priceRowsApplied = delta.entries.count + delta.removed.count
     }

@@ -46,12 +46,19 @@ public struct HubClient: HubTransport {
         return try await send("GET", path, body: nil, as: PullResponse.self)
     }
 
-    public func priceChanges(since version: Int64) async throws(TransportError) -> PriceDelta? {
+    public func priceChanges(since version: Int64) async throws(TransportError) -> PriceDelta.Received? {
+        let path = "/v1/prices?since=\(version)"
+        let body: Data
         do {
-            return try await send("GET", "/v1/prices?since=\(version)", body: nil, as: PriceDelta.self)
+            body = try await send("GET", path, body: nil)
         } catch .rejected(404, _, _) {
             // A hub older than price lists: nothing to fetch, not a failed round.
             return nil
+        }
+        do {
+            return try PriceDelta.Received.read(body)
+        } catch {
+            throw .invalidResponse("\(path): \(error.description)")
         }
     }
 
@@ -70,6 +77,16 @@ public struct HubClient: HubTransport {
     }
 
     private func send<Answer: Decodable>(_ method: String, _ path: String, body: Data?, extraHeaders: [String] = [], as type: Answer.Type) async throws(TransportError) -> Answer {
+        let answer = try await send(method, path, body: body, extraHeaders: extraHeaders)
+        do {
+            return try WireCoding.decode(type, from: answer)
+        } catch {
+            throw .invalidResponse("\(path): \(error.description)")
+        }
+    }
+
+    /// The body of a successful answer; an error answer thrown as ``TransportError/rejected(status:code:message:)``.
+    private func send(_ method: String, _ path: String, body: Data?, extraHeaders: [String] = []) async throws(TransportError) -> Data {
         let headers = extraHeaders + [
             "Authorization: Bearer \(token)",
             "Accept: application/json",
@@ -85,10 +102,6 @@ public struct HubClient: HubTransport {
             let text = String(decoding: response.body.prefix(200), as: UTF8.self)
             throw .rejected(status: response.status, code: "http_\(response.status)", message: text.isEmpty ? "no error body" : text)
         }
-        do {
-            return try WireCoding.decode(type, from: response.body)
-        } catch {
-            throw .invalidResponse("\(path): \(error.description)")
-        }
+        return response.body
     }
 }

@@ -23,7 +23,7 @@ public protocol HubTransport: Sendable {
 
     /// The price list's changes since `version` for this terminal's store; nil
     /// from a hub that has no price lists yet (an older hub).
-    func priceChanges(since version: Int64) async throws(TransportError) -> PriceDelta?
+    func priceChanges(since version: Int64) async throws(TransportError) -> PriceDelta.Received?
 }
 
 /// A push body as a transport sends it.

@@ -91,7 +91,7 @@ public enum HubRouter {
             if terminal.priceListVersion != since {
                 try await store.recordPriceListVersion(since, of: terminal.id, at: now())
             }
-            return CompressibleJSONResponse(value: try await store.priceChanges(since: since, for: terminal.store))
+            return CompressibleJSONResponse(encoded: try await store.priceChanges(since: since, for: terminal.store).body)
         }
         terminals.post("customers/lookup") { request, context in
             let terminal = try context.authenticatedTerminal()

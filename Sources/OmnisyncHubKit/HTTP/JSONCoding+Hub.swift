@@ -111,13 +111,18 @@ struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
 /// A JSON response gzip-compressed when it is large and the client accepts
 /// gzip: a whole price list for a till that never had one is megabytes of
 /// repetitive JSON that shrinks about tenfold.
-struct CompressibleJSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
-    var value: Value
+struct CompressibleJSONResponse: ResponseGenerator {
+    /// The JSON, already encoded.
+    var encoded: Data
     /// Smaller bodies go as they are: compressing them costs more than it saves.
     static var threshold: Int { 16 << 10 }
 
+    init(encoded: Data) {
+        self.encoded = encoded
+    }
+
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var body = ByteBuffer(data: try WireCoding.encode(value))
+        var body = ByteBuffer(data: encoded)
         var headers: HTTPFields = [.contentType: "application/json", .vary: "Accept-Encoding"]
         let accepted = request.headers[.acceptEncoding]?.lowercased().split(separator: ",").map { $0.split(separator: ";")[0].trimmingCharacters(in: .whitespaces) } ?? []
         if body.readableBytes >= Self.threshold, accepted.contains("gzip") {

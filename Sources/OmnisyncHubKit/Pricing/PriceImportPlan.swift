@@ -6,7 +6,7 @@ public import OmnisyncCore
 /// different, and the stored rows the new list no longer has. A price file is
 /// the whole list: a row left out of it is removed.
 struct PriceImportPlan: Sendable {
-    var upserts: [(key: String, body: String)] = []
+    var upserts: [(key: String, body: String, stores: String?)] = []
     var removals: [String] = []
     var report: PriceImportReport
 
@@ -28,7 +28,7 @@ struct PriceImportPlan: Sendable {
             case body: report.unchanged += 1; continue
             default: report.changed += 1
             }
-            upserts.append((entry.key, body))
+            upserts.append((entry.key, body, entry.storesColumn))
         }
         removals = stored.keys.filter { !listed.contains($0) }.sorted()
         report.removed = removals.count

@@ -18,8 +18,9 @@ public protocol PricingStore: Sendable {
 
     /// What a till of `store` that has version `since` needs (``PriceDelta``):
     /// the rows changed since, or the whole list when `since` is 0 or a
-    /// version the hub never made.
-    func priceChanges(since: Int64, for store: StoreID) async throws(HubError) -> PriceDelta
+    /// version the hub never made. Encoded with the stored rows spliced in:
+    /// a whole list is read and sent without decoding a row.
+    func priceChanges(since: Int64, for store: StoreID) async throws(HubError) -> EncodedPriceDelta
 
     /// Notes that `terminal` runs price-list `version` (it asked for the
     /// changes since it); the time is kept only when the version changes.
@@ -28,6 +29,54 @@ public protocol PricingStore: Sendable {
     /// The price overrides tills recorded with their sales, totalled per
     /// store and cashier.
     func priceOverrides(_ query: PriceOverrideQuery) async throws(HubError) -> PriceOverrideReport
+}
+
+/// A ``PriceDelta`` as the hub sends it: its JSON, and what it holds.
+public struct EncodedPriceDelta: Sendable {
+    public var version: Int64
+    public var full: Bool
+    public var entries: Int
+    public var removed: Int
+    public var body: Data
+
+    /// The delta from `since` to `current` out of stored rows read one by one
+    /// (`key`, `body` as stored, `stores` column, removed), the rule of
+    /// ``PriceDelta/make(since:current:rows:for:)`` without decoding them:
+    /// every live row of the store when full, else each row changed since,
+    /// sent as it is or, gone or no longer the store's, as a key to drop.
+    struct Builder {
+        let since: Int64
+        let current: Int64
+        let needle: String
+        var writer = PriceDelta.BodyWriter()
+
+        init(since: Int64, current: Int64, store: StoreID) {
+            self.since = since
+            self.current = current
+            needle = PriceListEntry.storesColumnNeedle(store)
+        }
+
+        var full: Bool { since == 0 || since > current }
+
+        mutating func add(key: String, body: some Sequence<UInt8>, stores: String?, removed: Bool) {
+            if !removed, stores.map({ $0.contains(needle) }) ?? true {
+                writer.append(entryJSON: body)
+            } else if !full {
+                writer.remove(key)
+            }
+        }
+
+        func finish() throws(HubError) -> EncodedPriceDelta {
+            do {
+                return EncodedPriceDelta(
+                    version: current, full: full, entries: writer.entryCount, removed: writer.removedCount,
+                    body: try writer.body(version: current, full: full)
+                )
+            } catch {
+                throw HubError(.storage, "cannot encode the price delta: \(error)")
+            }
+        }
+    }
 }
 
 /// What `prices import` changed.

@@ -248,6 +248,16 @@ enum PostgresHubMigrations {
             "ALTER TABLE terminals ADD COLUMN price_list_version BIGINT",
             "ALTER TABLE terminals ADD COLUMN price_list_since_ms BIGINT",
         ]),
+        ("v14: price rows by store", [
+            "ALTER TABLE price_entries ADD COLUMN stores TEXT",
+            """
+            UPDATE price_entries SET stores = CASE
+                WHEN body::jsonb ? 'store' THEN ' ' || (body::jsonb ->> 'store') || ' '
+                WHEN body::jsonb ? 'stores' THEN
+                    ' ' || (SELECT string_agg(s, ' ' ORDER BY s COLLATE "C") FROM jsonb_array_elements_text(body::jsonb -> 'stores') AS s) || ' '
+                END
+            """,
+        ]),
     ]
 
     /// The advisory lock key migrations hold ("omnisync" in ASCII, as a number).

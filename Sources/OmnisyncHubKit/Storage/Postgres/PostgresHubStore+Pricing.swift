@@ -30,9 +30,11 @@ extension PostgresHubStore: PricingStore {
             if !plan.upserts.isEmpty {
                 try await connection.query(
                     """
-                    INSERT INTO price_entries (key, body, version, removed)
-                    SELECT key, body, \(version), false FROM unnest(\(plan.upserts.map(\.key))::text[], \(plan.upserts.map(\.body))::text[]) AS p(key, body)
-                    ON CONFLICT (key) DO UPDATE SET body = excluded.body, version = excluded.version, removed = false
+                    INSERT INTO price_entries (key, body, version, removed, stores)
+                    SELECT key, body, \(version), false, NULLIF(stores, '')
+                    FROM unnest(\(plan.upserts.map(\.key))::text[], \(plan.upserts.map(\.body))::text[], \(plan.upserts.map { $0.stores ?? "" })::text[])
+                        AS p(key, body, stores)
+                    ON CONFLICT (key) DO UPDATE SET body = excluded.body, version = excluded.version, removed = false, stores = excluded.stores
                     """,
                     logger: logger
                 )
@@ -67,7 +69,7 @@ extension PostgresHubStore: PricingStore {
         }
     }
 
-    public func priceChanges(since: Int64, for store: StoreID) async throws(HubError) -> PriceDelta {
+    public func priceChanges(since: Int64, for store: StoreID) async throws(HubError) -> EncodedPriceDelta {
         try await read { connection in
             var current: Int64 = 0
             for try await version in try await connection.query(
@@ -75,18 +77,22 @@ extension PostgresHubStore: PricingStore {
             ).decode(Int64.self) {
                 current = version
             }
-            guard since != current else { return PriceDelta(version: current, full: false, entries: [], removed: []) }
+            var builder = EncodedPriceDelta.Builder(since: since, current: current, store: store)
+            guard since != current else { return try builder.finish() }
             // Rows are read after the version: an import committed in between only
             // sends its rows early, and again next time (applying a row twice is harmless).
-            let full = since == 0 || since > current
-            let rows = full
-                ? try await connection.query("SELECT key, body, version, removed FROM price_entries WHERE NOT removed", logger: logger)
-                : try await connection.query("SELECT key, body, version, removed FROM price_entries WHERE version > \(since)", logger: logger)
-            var stored: [PriceDelta.StoredRow] = []
-            for try await (key, body, version, removed) in rows.decode((String, String, Int64, Bool).self) {
-                stored.append(PriceDelta.StoredRow(key: key, entry: removed ? nil : try PriceImportPlan.entry(body, key: key), version: version))
+            // A whole list is filtered by store in SQL; a delta's rows leaving the store become keys to drop.
+            let needle = PriceListEntry.storesColumnNeedle(store)
+            let rows = builder.full
+                ? try await connection.query(
+                    "SELECT key, body, stores, removed FROM price_entries WHERE NOT removed AND (stores IS NULL OR strpos(stores, \(needle)) > 0)",
+                    logger: logger
+                )
+                : try await connection.query("SELECT key, body, stores, removed FROM price_entries WHERE version > \(since)", logger: logger)
+            for try await (key, body, stores, removed) in rows.decode((String, String, String?, Bool).self) {
+                builder.add(key: key, body: body.utf8, stores: stores, removed: removed)
             }
-            return PriceDelta.make(since: since, current: current, rows: stored, for: store)
+            return try builder.finish()
         }
     }
 

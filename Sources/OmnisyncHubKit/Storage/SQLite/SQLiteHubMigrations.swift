@@ -363,6 +363,20 @@ enum SQLiteHubMigrations {
                 ALTER TABLE terminals ADD COLUMN price_list_since_ms INTEGER;
                 """)
         }
+        migrator.registerMigration("v14: price rows by store") { db in
+            // The stores a price row concerns (PriceListEntry.storesColumn),
+            // so a till's whole list is chosen in SQL and sent without
+            // decoding a row: a store's own price and its region row name the
+            // store, a promotion limited to stores lists them; NULL for all.
+            try db.execute(sql: """
+                ALTER TABLE price_entries ADD COLUMN stores TEXT;
+                UPDATE price_entries SET stores = CASE
+                    WHEN json_extract(body, '$.store') IS NOT NULL THEN ' ' || json_extract(body, '$.store') || ' '
+                    WHEN json_extract(body, '$.stores') IS NOT NULL THEN
+                        ' ' || (SELECT group_concat(value, ' ') FROM (SELECT value FROM json_each(price_entries.body, '$.stores') ORDER BY value)) || ' '
+                    END;
+                """)
+        }
         return migrator
     }
 }

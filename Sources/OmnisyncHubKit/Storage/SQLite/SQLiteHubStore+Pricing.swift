@@ -19,10 +19,10 @@ extension SQLiteHubStore {
             let version = current + 1
             try db.execute(sql: "INSERT INTO price_versions (version, imported_at_ms) VALUES (?, ?)", arguments: [version, time.millis])
             let upsert = try db.cachedStatement(sql: """
-                INSERT INTO price_entries (key, body, version, removed) VALUES (?, ?, ?, 0)
-                ON CONFLICT (key) DO UPDATE SET body = excluded.body, version = excluded.version, removed = 0
+                INSERT INTO price_entries (key, body, version, removed, stores) VALUES (?, ?, ?, 0, ?)
+                ON CONFLICT (key) DO UPDATE SET body = excluded.body, version = excluded.version, removed = 0, stores = excluded.stores
                 """)
-            for (key, body) in plan.upserts { try upsert.execute(arguments: [key, body, version]) }
+            for (key, body, stores) in plan.upserts { try upsert.execute(arguments: [key, body, version, stores]) }
             let remove = try db.cachedStatement(sql: "UPDATE price_entries SET removed = 1, version = ? WHERE key = ?")
             for key in plan.removals { try remove.execute(arguments: [version, key]) }
             plan.report.version = version
@@ -45,28 +45,26 @@ extension SQLiteHubStore {
         }
     }
 
-    public func priceChanges(since: Int64, for store: StoreID) async throws(HubError) -> PriceDelta {
+    public func priceChanges(since: Int64, for store: StoreID) async throws(HubError) -> EncodedPriceDelta {
         try await read { db in
             let current = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(version), 0) FROM price_versions") ?? 0
-            guard since != current else { return PriceDelta(version: current, full: false, entries: [], removed: []) }
+            var builder = EncodedPriceDelta.Builder(since: since, current: current, store: store)
+            guard since != current else { return try builder.finish() }
             // Rows are read after the version: an import committed in between only
             // sends its rows early, and again next time (applying a row twice is harmless).
-            let full = since == 0 || since > current
-            let rows = try Row.fetchAll(
-                db,
-                sql: full
-                    ? "SELECT key, body, version, removed FROM price_entries WHERE removed = 0"
-                    : "SELECT key, body, version, removed FROM price_entries WHERE version > ?",
-                arguments: full ? [] : [since]
-            )
-            var stored: [PriceDelta.StoredRow] = []
-            stored.reserveCapacity(rows.count)
-            for row in rows {
-                let key: String = row["key"]
-                let removed: Bool = row["removed"]
-                stored.append(PriceDelta.StoredRow(key: key, entry: removed ? nil : try PriceImportPlan.entry(row["body"], key: key), version: row["version"]))
+            // A whole list is filtered by store in SQL; a delta's rows leaving the store become keys to drop.
+            let rows = builder.full
+                ? try Row.fetchCursor(
+                    db, sql: "SELECT key, body, stores, removed FROM price_entries WHERE removed = 0 AND (stores IS NULL OR instr(stores, ?) > 0)",
+                    arguments: [PriceListEntry.storesColumnNeedle(store)]
+                )
+                : try Row.fetchCursor(db, sql: "SELECT key, body, stores, removed FROM price_entries WHERE version > ?", arguments: [since])
+            while let row = try rows.next() {
+                // The body's bytes as SQLite holds them: no String made per row.
+                let body: Data = row["body"]
+                builder.add(key: row["key"], body: body, stores: row["stores"], removed: row["removed"])
             }
-            return PriceDelta.make(since: since, current: current, rows: stored, for: store)
+            return try builder.finish()
         }
     }
 
