@@ -18,15 +18,17 @@ struct PricesBenchmark {
     var directory: String
     var binaries: String
 
-    struct Result {
+    /// What the run measured, as `--json` prints it.
+    struct Result: Encodable {
+        var skus: Int
         var rows: Int
         var importSeconds: Double
         var wholeRoundSeconds: Double
         var deltaRoundSeconds: Double
         var deltaRows: Int
         var rawInsertSeconds: Double
-        var agentPeakBytes: Int
-        var hubPeakBytes: Int?
+        var agentPeakMiB: Double
+        var hubPeakMiB: Double?
         var lookupMicrosP50: Double
         var lookupMicrosP99: Double
         var rawLookupMicrosP50: Double
@@ -96,9 +98,10 @@ struct PricesBenchmark {
         let withoutList = try Self.recordLatencies(bare, skus: skus, count: 300)
 
         func micros(_ duration: Duration) -> Double { duration.seconds * 1_000_000 }
+        let mebibyte = 1024.0 * 1024
         return Result(
-            rows: rows, importSeconds: importSeconds, wholeRoundSeconds: whole.seconds, deltaRoundSeconds: delta.seconds, deltaRows: skus / 100,
-            rawInsertSeconds: Double(bodies.count) / raw, agentPeakBytes: agentPeak, hubPeakBytes: hubPeak,
+            skus: skus, rows: rows, importSeconds: importSeconds, wholeRoundSeconds: whole.seconds, deltaRoundSeconds: delta.seconds, deltaRows: skus / 100,
+            rawInsertSeconds: Double(bodies.count) / raw, agentPeakMiB: Double(agentPeak) / mebibyte, hubPeakMiB: hubPeak.map { Double($0) / mebibyte },
             lookupMicrosP50: micros(ProcessLatency.percentile(0.5, of: lookups)), lookupMicrosP99: micros(ProcessLatency.percentile(0.99, of: lookups)),
             rawLookupMicrosP50: micros(ProcessLatency.percentile(0.5, of: rawLookups)),
             recordMillisP50: ProcessLatency.percentile(0.5, of: withList).seconds * 1000,

@@ -22,23 +22,6 @@ struct PricesCommand: AsyncParsableCommand {
     @Option(name: .customLong("repeat"), help: "Accepted for symmetry with the other benchmarks; runs once.") var repetitions = 1
     @Flag(help: "Print JSON.") var json = false
 
-    struct Report: Encodable {
-        var skus: Int
-        var rows: Int
-        var importSeconds: Double
-        var wholeRoundSeconds: Double
-        var deltaRoundSeconds: Double
-        var deltaRows: Int
-        var rawInsertSeconds: Double
-        var agentPeakMiB: Double
-        var hubPeakMiB: Double?
-        var lookupMicrosP50: Double
-        var lookupMicrosP99: Double
-        var rawLookupMicrosP50: Double
-        var recordMillisP50: Double
-        var recordWithoutListMillisP50: Double
-    }
-
     func validate() throws {
         guard skus >= 1000 else { throw ValidationError("--skus must be at least 1000") }
     }
@@ -50,16 +33,8 @@ struct PricesCommand: AsyncParsableCommand {
                 throw BenchError("no \(tool) in \(binaries) (build it in release, or pass --bin)")
             }
             let benchmark = PricesBenchmark(skus: quick ? 5000 : skus, directory: URL(fileURLWithPath: dir).standardizedFileURL.path, binaries: binaries)
-            let result = try await benchmark.run { Output.progress($0) }
+            let report = try await benchmark.run { Output.progress($0) }
             Output.endProgress()
-            let mebibyte = 1024.0 * 1024
-            let report = Report(
-                skus: benchmark.skus, rows: result.rows, importSeconds: result.importSeconds, wholeRoundSeconds: result.wholeRoundSeconds,
-                deltaRoundSeconds: result.deltaRoundSeconds, deltaRows: result.deltaRows, rawInsertSeconds: result.rawInsertSeconds,
-                agentPeakMiB: Double(result.agentPeakBytes) / mebibyte, hubPeakMiB: result.hubPeakBytes.map { Double($0) / mebibyte },
-                lookupMicrosP50: result.lookupMicrosP50, lookupMicrosP99: result.lookupMicrosP99, rawLookupMicrosP50: result.rawLookupMicrosP50,
-                recordMillisP50: result.recordMillisP50, recordWithoutListMillisP50: result.recordWithoutListMillisP50
-            )
             if json {
                 try Output.json(report)
                 return
