@@ -31,11 +31,17 @@ public enum ReplicaKind: IdentifierKind {
     }
 }
 
+/// A marketing campaign, minted by the hub when it is created (UUIDv7).
+public enum CampaignKind: IdentifierKind {
+    public static let noun = "campaign id"
+}
+
 public typealias TerminalID = Identifier<TerminalKind>
 public typealias StoreID = Identifier<StoreKind>
 public typealias CustomerID = Identifier<CustomerKind>
 public typealias EntryID = Identifier<EntryKind>
 public typealias ReplicaID = Identifier<ReplicaKind>
+public typealias CampaignID = Identifier<CampaignKind>
 
 extension ReplicaID {
     /// The replica id under which a hub writes profile state.

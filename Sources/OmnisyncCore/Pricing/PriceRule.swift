@@ -62,7 +62,18 @@ public struct Promotion: Sendable, Hashable {
     /// `price` with this discount, never below zero; nil when the discount is
     /// in another currency (it does not apply to that price).
     public func discounted(_ price: Money) -> Money? {
-        switch discount {
+        discount.applied(to: price)
+    }
+
+    /// "20 % off", "5.00 EUR off".
+    public var discountDescription: String { discount.description }
+}
+
+extension Promotion.Discount: CustomStringConvertible {
+    /// `price` with this discount, never below zero; nil when the discount is
+    /// in another currency (it does not apply to that price).
+    public func applied(to price: Money) -> Money? {
+        switch self {
         case .percent(let basisPoints):
             // Round the discount half up, to the minor unit: 20 % of 12.99 is 2.60.
             let off = (price.amount * basisPoints + 5_000) / 10_000
@@ -74,8 +85,8 @@ public struct Promotion: Sendable, Hashable {
     }
 
     /// "20 % off", "5.00 EUR off".
-    public var discountDescription: String {
-        switch discount {
+    public var description: String {
+        switch self {
         case .percent(let basisPoints):
             let (whole, fraction) = (basisPoints / 100, basisPoints % 100)
             switch fraction {
