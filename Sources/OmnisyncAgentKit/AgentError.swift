@@ -16,6 +16,9 @@ public struct AgentError: Error, Equatable, Sendable, CustomStringConvertible {
         case cardConflict
         /// A redemption exceeds what the customer can spend.
         case insufficientPoints
+        /// A sale names an offer the customer cannot use here now (not theirs,
+        /// used up, outside its window, or the terminal too long unsynced).
+        case offerNotAvailable
         /// The hub could not be reached (network, DNS, TLS, timeout).
         case hubUnreachable
         /// The hub answered with an error (bad token, revoked terminal, conflict).

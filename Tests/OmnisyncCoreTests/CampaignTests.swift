@@ -94,4 +94,49 @@ import Testing
         campaign.stoppedAt = created.addingTimeInterval(60)
         #expect(!campaign.isRunning(at: created.addingTimeInterval(60)) && campaign.status(at: created.addingTimeInterval(60)) == "stopped")
     }
+
+    @Test func twoStoresUsingASingleUseOfferOfflineBothCountAndEveryReplicaShowsItUsed() throws {
+        let customer = CustomerID(rawValue: "C-1")!
+        let noon = Date(timeIntervalSince1970: 1_800_000_000)
+        var hubClock = HybridLogicalClock(replica: .hub)
+        var granted = ProfileState(id: customer)
+        let grant = OfferGrant(campaign: Self.campaign, description: "20 % off", validFrom: noon, validUntil: noon.addingTimeInterval(3600), uses: 1)
+        granted.grant(grant, of: Self.campaign, at: hubClock.tick(wallMillis: noon.millis))
+        #expect(granted.activeOffers(at: noon) == [grant] && granted.activeOffers(at: noon.addingTimeInterval(3600)).isEmpty)
+
+        // Both tills pulled the grant, then went offline and sold with it.
+        func sale(at terminal: String) -> JournalEntry {
+            let euro = Money(amount: 1000, currency: Currency(rawValue: "EUR")!)
+            return JournalEntry(
+                id: EntryID(rawValue: "E-\(terminal)")!, terminal: TerminalID(rawValue: terminal)!, seq: 1, recordedAt: noon,
+                hlc: HLCTimestamp(wallMillis: noon.millis + 60_000, counter: 0, replica: ReplicaID(rawValue: terminal)!),
+                event: .sale(SaleEvent(
+                    customer: customer, card: nil, enrolled: false, lines: [SaleLine(sku: "S", quantity: 1, unitPrice: euro)], total: euro,
+                    receipt: nil, pointsEarned: 10, pointsRedeemed: 0, offer: Self.campaign
+                ))
+            )
+        }
+        var paris = granted
+        var lyon = granted
+        #expect(try paris.apply(sale(at: "T-PARIS")).offerOveruse == nil)
+        #expect(try lyon.apply(sale(at: "T-LYON")).offerOveruse == nil, "each till saw one use: within its grant")
+        #expect(paris.activeOffers(at: noon.addingTimeInterval(120)).isEmpty, "used up where it was used")
+
+        // The hub applies both: the second is the double use, flagged once.
+        var hub = granted
+        #expect(try hub.apply(sale(at: "T-PARIS")).offerOveruse == nil)
+        let second = try hub.apply(sale(at: "T-LYON")).offerOveruse
+        #expect(second == .init(campaign: Self.campaign, uses: 2, allowed: 1))
+        #expect(hub.uses(of: Self.campaign) == 2)
+
+        // Every replica converges on "used" (twice), whichever way the copies meet.
+        paris.merge(lyon)
+        lyon.merge(hub)
+        #expect(paris == hub && lyon == hub)
+        #expect(hub.activeOffers(at: noon.addingTimeInterval(120)).isEmpty)
+        // A withdrawn grant: nothing active, and a later use is flagged as held by nobody.
+        hub.grant(nil, of: Self.campaign, at: hubClock.tick(wallMillis: noon.millis + 120_000))
+        #expect(try hub.apply(sale(at: "T-NICE")).offerOveruse?.allowed == nil)
+        #expect(try ProfileState(compactBytes: hub.compactBytes) == hub)
+    }
 }

@@ -30,6 +30,8 @@ import Testing
             #expect(throws: CompactReader.Damaged.self) { try ProfileState(compactBytes: Array(bytes.prefix(length))) }
         }
         #expect(throws: CompactReader.Damaged.self) { try ProfileState(compactBytes: bytes + [0]) }
+        #expect(throws: CompactReader.Damaged.self) { try ProfileState(compactBytes: [3] + bytes.dropFirst()) }
+        // Version 2 promises the offers' sections after the erasure.
         #expect(throws: CompactReader.Damaged.self) { try ProfileState(compactBytes: [2] + bytes.dropFirst()) }
     }
 }

@@ -25,11 +25,15 @@ struct History {
     static let replicas = 3
     static let customers = (0..<2).map { CustomerID(rawValue: "C-\($0)")! }
     static let tags = ["vip", "running", "kids"].map { Tag(rawValue: $0)! }
+    static let campaigns = ["CMP-1", "CMP-2"].map { CampaignID(rawValue: $0)! }
 
     var states: [[CustomerID: ProfileState]] = Array(repeating: [:], count: replicas)
     /// Entries of each replica in its sequence order.
     var entries: [[JournalEntry]] = Array(repeating: [], count: replicas)
     private var clocks = (0..<replicas).map { HybridLogicalClock(replica: ReplicaID(rawValue: "T-\($0)")!) }
+    /// Offers the hub granted or withdrew (it writes them, tills pull them): the hub's view applies them all.
+    private(set) var grants: [(customer: CustomerID, campaign: CampaignID, grant: OfferGrant?, stamp: HLCTimestamp)] = []
+    private var hubClock = HybridLogicalClock(replica: .hub)
     private var walls = [Int64](repeating: 1_795_000_000_000, count: replicas)
     private var writes = 0
     /// Whether histories may erase a customer (the conflict-log property excludes it).
@@ -51,7 +55,7 @@ struct History {
         let customer = Self.customers[step.customer % Self.customers.count]
         let current = state(replica, customer)
         let event: JournalEvent
-        switch step.action % 9 {
+        switch step.action % 10 {
         case 0:
             // A sync: this replica merges another's copy of every customer.
             let other = (replica + 1 + step.choice % (Self.replicas - 1)) % Self.replicas
@@ -65,10 +69,25 @@ struct History {
         case 1:
             let total = Money(amount: Int64(step.amount % 50) * 100, currency: Currency(rawValue: "EUR")!)
             let redeemed = Int64(step.choice % 3 == 0 ? step.amount % 30 : 0)
+            // Now and then the sale uses an offer (held or not: the till checks, the state just counts).
+            let offer = step.choice % 4 == 1 ? Self.campaigns[step.amount % Self.campaigns.count] : nil
             event = .sale(SaleEvent(
                 customer: customer, card: nil, enrolled: false, lines: [SaleLine(sku: "S", quantity: 1, unitPrice: total)],
-                total: total, receipt: nil, pointsEarned: total.wholeUnits, pointsRedeemed: redeemed
+                total: total, receipt: nil, pointsEarned: total.wholeUnits, pointsRedeemed: redeemed, offer: offer
             ))
+        case 9:
+            // The hub grants (or withdraws) an offer, and this replica pulls it.
+            let campaign = Self.campaigns[step.choice % Self.campaigns.count]
+            let stamp = hubClock.tick(wallMillis: walls.max()!)
+            let from = Date(millis: walls.min()! - 1000)!
+            let grant = step.amount % 5 == 0
+                ? nil : OfferGrant(campaign: campaign, description: "offer \(step.amount)", validFrom: from, validUntil: from.addingTimeInterval(3600), uses: 1 + step.amount % 2)
+            var updated = current
+            updated.grant(grant, of: campaign, at: stamp)
+            states[replica][customer] = updated
+            grants.append((customer, campaign, grant, stamp))
+            clocks[replica].observe(stamp, wallMillis: walls[replica])
+            return
         case 2:
             let total = Money(amount: Int64(step.amount % 20) * 100, currency: Currency(rawValue: "EUR")!)
             event = .return(ReturnEvent(
@@ -150,6 +169,11 @@ struct History {
             var state = states[customer] ?? ProfileState(id: customer)
             reports.append((entry, Self.apply(entry, to: &state)))
             states[customer] = state
+        }
+        for grant in grants {
+            var state = states[grant.customer] ?? ProfileState(id: grant.customer)
+            state.grant(grant.grant, of: grant.campaign, at: grant.stamp)
+            states[grant.customer] = state
         }
         return (states, reports)
     }

@@ -12,7 +12,7 @@ extension AgentError: HTTPResponseError {
         case .invalidInput: .badRequest
         case .notFound: .notFound
         case .cardConflict, .unacknowledgedEntries: .conflict
-        case .insufficientPoints: .unprocessableContent
+        case .insufficientPoints, .offerNotAvailable: .unprocessableContent
         case .hubUnreachable, .hubRejected: .badGateway
         case .notInitialized, .storage: .serviceUnavailable
         case .journalMismatch, .corrupt: .internalServerError

@@ -68,10 +68,14 @@ struct Recorder {
             if sale.pointsRedeemed > 0, let customer {
                 try checkRedemption(sale.pointsRedeemed, by: customer, in: db, state: state, localNow: localNow)
             }
+            if let campaign = sale.offer, let customer {
+                try checkOffer(campaign, for: customer, in: db, state: state, localNow: localNow)
+            }
             let event = SaleEvent(
                 customer: customer, card: sale.reference.card, enrolled: enrolled, lines: sale.lines, total: sale.total,
                 receipt: sale.receipt, pointsEarned: earned, pointsRedeemed: sale.pointsRedeemed, cashier: sale.cashier,
-                priceOverrides: try priceOverrides(of: sale.lines, customer: customer, in: db, store: state.store, at: localNow)
+                priceOverrides: try priceOverrides(of: sale.lines, customer: customer, in: db, store: state.store, at: localNow),
+                offer: sale.offer
             )
             return Resolved(event: .sale(event), enrolled: enrolled)
 
@@ -133,6 +137,36 @@ struct Recorder {
         let tier = try customer.flatMap { try LocalProfileStore.profile(db, id: $0) }?.value(of: .tier)
         let list = try LocalPriceList.read(db, skus: lines.map(\.sku), store: store, cache: priceCache).list
         return list.overrides(of: lines, store: store, tier: tier, at: time, version: version)
+    }
+
+    /// An offer is honoured only if the customer holds it here, it is running
+    /// by this terminal's clock, this terminal has not seen it used up, and
+    /// the last sync is recent enough for "not used up" to mean something (the
+    /// bound offline points redemptions have: two stores may still both honour
+    /// a single-use offer within it; the hub flags that for review).
+    private func checkOffer(_ campaign: CampaignID, for customer: CustomerID, in db: Database, state: AgentStateRow, localNow: Date) throws {
+        let profile = try LocalProfileStore.profile(db, id: customer) ?? ProfileState(id: customer)
+        guard let grant = profile.offers[campaign]?.value else {
+            throw AgentError(.offerNotAvailable, "customer \(customer) holds no offer of campaign \(campaign) at this terminal")
+        }
+        guard grant.isValid(at: localNow) else {
+            throw AgentError(
+                .offerNotAvailable,
+                "the offer of campaign \(campaign) runs from \(RFC3339.format(grant.validFrom)) to \(RFC3339.format(grant.validUntil)), not now"
+            )
+        }
+        let used = profile.uses(of: campaign)
+        guard used < grant.uses else {
+            throw AgentError(.offerNotAvailable, "customer \(customer) has already used the offer of campaign \(campaign) (\(used) of \(grant.uses))")
+        }
+        let limit = state.policy.maxRedemptionStaleness
+        guard let lastSync = state.lastSyncAt, localNow.timeIntervalSince(lastSync) <= Double(limit) else {
+            let since = state.lastSyncAt.map { "last synced \(Int(localNow.timeIntervalSince($0) / 60)) minutes ago" } ?? "has never synced"
+            throw AgentError(
+                .offerNotAvailable,
+                "this terminal \(since) (the store allows \(limit / 60)); honouring an offer needs a sync first, so it cannot be used twice"
+            )
+        }
     }
 
     /// Offline redemption is bounded: at most the locally known balance plus

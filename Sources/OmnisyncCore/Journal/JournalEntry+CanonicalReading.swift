@@ -6,7 +6,7 @@ import Foundation
 /// It applies the same rules as ``JournalEntry/init(from:)`` (bounds, the
 /// receipt rule, identifiers) and accepts nothing that decoder refuses; it
 /// throws ``CanonicalJSONReader/NotCanonical`` for anything it does not
-/// handle (profile changes, a sale's price overrides, escapes, non-canonical
+/// handle (profile changes, a sale's price overrides or offer, escapes, non-canonical
 /// layout, invalid values), and the caller falls back to `JSONDecoder`,
 /// which words the error. The
 /// differential tests in `CanonicalReadingTests` hold the two paths together.

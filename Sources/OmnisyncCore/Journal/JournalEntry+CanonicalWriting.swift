@@ -58,8 +58,8 @@ struct CanonicalJSONWriter {
     private mutating func sale(_ sale: SaleEvent) -> Bool {
         var first = true
         bytes.append(UInt8(ascii: "{"))
-        // Overrides are rare: JSONEncoder writes them.
-        guard sale.priceOverrides.isEmpty else { return false }
+        // Overrides and offers are rarer: JSONEncoder writes them.
+        guard sale.priceOverrides.isEmpty, sale.offer == nil else { return false }
         if let card = sale.card { field("card", &first); guard string(card.rawValue) else { return false } }
         if let cashier = sale.cashier { field("cashier", &first); guard string(cashier) else { return false } }
         if let customer = sale.customer { field("customer", &first); guard string(customer.rawValue) else { return false } }

@@ -18,10 +18,12 @@ public struct SaleEvent: Hashable, Sendable, Codable {
     /// Lines charged at another price than the till's list gave (see
     /// ``PriceOverride``); empty, and absent from the JSON, for most sales.
     public var priceOverrides: [PriceOverride]
+    /// The campaign whose offer the sale used (``OfferGrant``).
+    public var offer: CampaignID?
 
     public init(
         customer: CustomerID?, card: CardNumber?, enrolled: Bool, lines: [SaleLine], total: Money, receipt: String?, pointsEarned: Int64,
-        pointsRedeemed: Int64, cashier: String? = nil, priceOverrides: [PriceOverride] = []
+        pointsRedeemed: Int64, cashier: String? = nil, priceOverrides: [PriceOverride] = [], offer: CampaignID? = nil
     ) {
         self.customer = customer
         self.card = card
@@ -33,14 +35,15 @@ public struct SaleEvent: Hashable, Sendable, Codable {
         self.pointsRedeemed = pointsRedeemed
         self.cashier = cashier
         self.priceOverrides = priceOverrides
+        self.offer = offer
     }
 
     enum CodingKeys: String, CodingKey {
-        case customer, card, enrolled, lines, total, receipt, pointsEarned, pointsRedeemed, cashier, priceOverrides
+        case customer, card, enrolled, lines, total, receipt, pointsEarned, pointsRedeemed, cashier, priceOverrides, offer
     }
 
-    /// Optional keys are left out when absent, so a sale without a cashier or
-    /// overrides has the bytes (and hash) it had before they existed.
+    /// Optional keys are left out when absent, so a sale without a cashier,
+    /// overrides or an offer has the bytes (and hash) it had before they existed.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(customer, forKey: .customer)
@@ -53,6 +56,7 @@ public struct SaleEvent: Hashable, Sendable, Codable {
         try container.encode(pointsRedeemed, forKey: .pointsRedeemed)
         try container.encodeIfPresent(cashier, forKey: .cashier)
         if !priceOverrides.isEmpty { try container.encode(priceOverrides, forKey: .priceOverrides) }
+        try container.encodeIfPresent(offer, forKey: .offer)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -70,8 +74,9 @@ public struct SaleEvent: Hashable, Sendable, Codable {
         if let problem = PriceOverride.problem(with: priceOverrides, of: lines) {
             throw container.invalid(.priceOverrides, problem)
         }
-        if customer == nil && (card != nil || pointsEarned > 0 || pointsRedeemed > 0) {
-            throw container.invalid(.customer, "points or a card need a customer")
+        offer = try container.decodeIfPresent(CampaignID.self, forKey: .offer)
+        if customer == nil && (card != nil || pointsEarned > 0 || pointsRedeemed > 0 || offer != nil) {
+            throw container.invalid(.customer, "points, a card or an offer need a customer")
         }
     }
 }

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// The customer as `customers show --json` prints it, on a terminal or the hub.
 ///
 /// Two replicas that have seen the same changes print byte-identical views
@@ -19,6 +21,17 @@ public struct CustomerView: Hashable, Sendable {
     public var lifecycle: String?
     public var erased: Bool
     public var mergedFrom: [CustomerID]
+    /// Campaign offers the customer can use now (granted, running, not used up).
+    public var offers: [Offer]
+
+    /// An offer as a view shows it.
+    public struct Offer: Hashable, Sendable, Codable {
+        public var campaign: CampaignID
+        public var description: String
+        public var validUntil: Date
+        /// Uses left.
+        public var usesLeft: Int
+    }
 
     public struct Points: Hashable, Sendable, Codable {
         public var earned: Int64
@@ -26,8 +39,9 @@ public struct CustomerView: Hashable, Sendable {
         public var balance: Int64
     }
 
-    /// The view of `state`; masked unless `reveal` is true.
-    public init(_ state: ProfileState, reveal: Bool = false) {
+    /// The view of `state` at `time` (which offers are running); masked
+    /// unless `reveal` is true.
+    public init(_ state: ProfileState, reveal: Bool = false, at time: Date = Date()) {
         func shown(_ field: ProfileField) -> String? {
             guard let value = state.value(of: field) else { return nil }
             return reveal ? value : PersonalDataMask.mask(value, as: field)
@@ -47,12 +61,15 @@ public struct CustomerView: Hashable, Sendable {
         lifecycle = shown(.lifecycle)
         erased = state.isErased
         mergedFrom = state.mergedFrom.sorted()
+        offers = state.activeOffers(at: time).map { grant in
+            Offer(campaign: grant.campaign, description: grant.description, validUntil: grant.validUntil, usesLeft: grant.uses - state.uses(of: grant.campaign))
+        }
     }
 }
 
 extension CustomerView: Encodable {
     enum CodingKeys: String, CodingKey {
-        case id, cards, name, email, phone, birthday, language, tags, points, consent, tier, segment, lifecycle, erased, mergedFrom
+        case id, cards, name, email, phone, birthday, language, tags, points, consent, tier, segment, lifecycle, erased, mergedFrom, offers
     }
 
     /// Every key is written, absent values as null, so scripts can rely on the shape.
@@ -76,6 +93,7 @@ extension CustomerView: Encodable {
         try container.encode(lifecycle, forKey: .lifecycle)
         try container.encode(erased, forKey: .erased)
         try container.encode(mergedFrom, forKey: .mergedFrom)
+        try container.encode(offers, forKey: .offers)
     }
 }
 
@@ -100,6 +118,7 @@ extension CustomerView {
         lines.append(("tags", tags.isEmpty ? "-" : tags.joined(separator: ", ")))
         let consentText = ConsentChannel.allCases.map { "\($0.rawValue) \(consent[$0]?.rawValue ?? "unknown")" }
         lines.append(("consent", consentText.joined(separator: ", ")))
+        lines.append(("offers", offers.isEmpty ? "-" : offers.map { "\($0.description) (campaign \($0.campaign), until \(RFC3339.format($0.validUntil)))" }.joined(separator: "; ")))
         return lines
     }
 }

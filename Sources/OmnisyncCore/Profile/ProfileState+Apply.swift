@@ -6,6 +6,24 @@ extension ProfileState {
         public var conflicts: [FieldConflict] = []
         /// The balance after a redemption that left it below zero; nil otherwise.
         public var overdraftBalance: Int64?
+        /// A sale that used an offer beyond what its grant allows (two stores
+        /// using a single-use offer while offline), or one the profile holds no
+        /// grant of; nil otherwise.
+        public var offerOveruse: OfferOveruse?
+
+        public struct OfferOveruse: Hashable, Sendable {
+            public var campaign: CampaignID
+            /// Uses counted now, this sale's included.
+            public var uses: Int
+            /// What the grant allows; nil when the profile holds no grant.
+            public var allowed: Int?
+
+            public init(campaign: CampaignID, uses: Int, allowed: Int?) {
+                self.campaign = campaign
+                self.uses = uses
+                self.allowed = allowed
+            }
+        }
 
         public init() {}
     }
@@ -56,6 +74,14 @@ extension ProfileState {
             points[origin] = ledger
             if sale.pointsRedeemed > 0 && pointsBalance < 0 {
                 report.overdraftBalance = pointsBalance
+            }
+            if let campaign = sale.offer {
+                // The sale's stamp is its use: applying it again counts it once.
+                offerUses[campaign, default: []].insert(stamp)
+                let allowed = offers[campaign]?.value?.uses
+                if uses(of: campaign) > allowed ?? 0 {
+                    report.offerOveruse = .init(campaign: campaign, uses: uses(of: campaign), allowed: allowed)
+                }
             }
         case .return(let ret):
             var ledger = points[origin] ?? PointsLedger()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The hub's stored form of a profile's merge state.
 ///
 /// The hub reads and writes the state of every customer a push touches, in
@@ -7,12 +9,16 @@
 /// == state` for every state (checked by a property test), so the merge and
 /// erasure semantics are untouched. JSON stays the wire form for terminals.
 extension ProfileState {
-    /// Layout version, the first byte; a reader refuses any other.
+    /// Layout version, the first byte; a reader refuses any other. Version 2
+    /// adds campaign offers and their uses after the erasure; a profile with
+    /// neither is still written as version 1, byte for byte as before.
     static let compactVersion: UInt8 = 1
+    static let compactVersionWithOffers: UInt8 = 2
 
     public var compactBytes: [UInt8] {
         var writer = CompactWriter()
-        writer.byte(Self.compactVersion)
+        let withOffers = !offers.isEmpty || !offerUses.isEmpty
+        writer.byte(withOffers ? Self.compactVersionWithOffers : Self.compactVersion)
         writer.string(id.rawValue)
         writer.count(cards.count)
         for card in cards { writer.string(card.rawValue) }
@@ -62,12 +68,34 @@ extension ProfileState {
         } else {
             writer.byte(0)
         }
+        if withOffers {
+            writer.count(offers.count)
+            for (campaign, register) in offers {
+                writer.string(campaign.rawValue)
+                if let grant = register.value {
+                    writer.byte(1)
+                    writer.string(grant.description)
+                    writer.signed(grant.validFrom.millis)
+                    writer.signed(grant.validUntil.millis)
+                    writer.unsigned(UInt64(grant.uses))
+                } else {
+                    writer.byte(0)
+                }
+                writer.stamp(register.stamp)
+            }
+            writer.count(offerUses.count)
+            for (campaign, stamps) in offerUses {
+                writer.string(campaign.rawValue)
+                writer.stamps(stamps)
+            }
+        }
         return writer.bytes
     }
 
     public init(compactBytes: [UInt8]) throws(CompactReader.Damaged) {
         var reader = CompactReader(compactBytes)
-        guard try reader.byte() == Self.compactVersion else { throw CompactReader.Damaged() }
+        let version = try reader.byte()
+        guard version == Self.compactVersion || version == Self.compactVersionWithOffers else { throw CompactReader.Damaged() }
         self.init(id: try reader.value(CustomerID.self))
         let cardCount = try reader.count()
         cards.reserveCapacity(cardCount)
@@ -104,6 +132,23 @@ extension ProfileState {
         }
         for _ in 0..<(try reader.count()) { mergedFrom.insert(try reader.value(CustomerID.self)) }
         if try reader.byte() == 1 { erasure = try reader.stamp() }
+        if version == Self.compactVersionWithOffers {
+            for _ in 0..<(try reader.count()) {
+                let campaign = try reader.value(CampaignID.self)
+                var grant: OfferGrant?
+                if try reader.byte() == 1 {
+                    let description = try reader.string()
+                    guard let from = Date(millis: try reader.signed()), let until = Date(millis: try reader.signed()),
+                        let uses = Int(exactly: try reader.unsigned())
+                    else { throw CompactReader.Damaged() }
+                    grant = OfferGrant(campaign: campaign, description: description, validFrom: from, validUntil: until, uses: uses)
+                }
+                offers[campaign] = LWWRegister(value: grant, stamp: try reader.stamp())
+            }
+            for _ in 0..<(try reader.count()) {
+                offerUses[try reader.value(CampaignID.self)] = try reader.stamps()
+            }
+        }
         guard reader.isAtEnd else { throw CompactReader.Damaged() }
     }
 }

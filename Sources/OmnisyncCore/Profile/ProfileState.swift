@@ -1,3 +1,5 @@
+public import Foundation
+
 /// The replicated state of one customer profile: a join-semilattice.
 ///
 /// Every replica (each terminal's local view and the hub) holds a copy and
@@ -12,6 +14,10 @@
 /// - consent: last writer wins per channel, a concurrent opt-out beating an
 ///   opt-in (``ConsentRegister``);
 /// - cards and merged-from ids: grow-only sets;
+/// - campaign offers: written by the hub alone, last writer wins per
+///   campaign; their uses: a grow-only set per campaign of the stamps of the
+///   sales that used them, so two stores using a single-use offer offline
+///   both count, and every replica ends up showing it used;
 /// - erasure: absorbing: once erased, a profile is empty on every replica,
 ///   whatever stale edits arrive later.
 public struct ProfileState: Hashable, Sendable {
@@ -27,6 +33,10 @@ public struct ProfileState: Hashable, Sendable {
     public internal(set) var mergedFrom: Set<CustomerID>
     /// When the profile was erased; non-nil means erased for good.
     public internal(set) var erasure: HLCTimestamp?
+    /// Offers the hub granted, by campaign (a nil value: withdrawn).
+    public internal(set) var offers: [CampaignID: LWWRegister<OfferGrant>]
+    /// The stamps of the sales that used each campaign's offer.
+    public internal(set) var offerUses: [CampaignID: Set<HLCTimestamp>]
 
     /// An empty profile: the bottom of the lattice for `id`.
     public init(id: CustomerID) {
@@ -38,6 +48,8 @@ public struct ProfileState: Hashable, Sendable {
         consent = [:]
         mergedFrom = []
         erasure = nil
+        offers = [:]
+        offerUses = [:]
     }
 
     public var isErased: Bool { erasure != nil }
@@ -97,6 +109,12 @@ public struct ProfileState: Hashable, Sendable {
             merged.merge(theirs)
             return merged
         }
+        offers.merge(other.offers) { mine, theirs in
+            var merged = mine
+            merged.merge(theirs)
+            return merged
+        }
+        offerUses.merge(other.offerUses) { $0.union($1) }
     }
 
     /// Erases the profile: every personal datum goes, and the erasure absorbs
@@ -104,6 +122,27 @@ public struct ProfileState: Hashable, Sendable {
     public mutating func erase(at stamp: HLCTimestamp) {
         erasure = max(erasure ?? stamp, stamp)
         clearContent()
+    }
+
+    /// Grants (or, with nil, withdraws) a campaign's offer, as the hub.
+    public mutating func grant(_ grant: OfferGrant?, of campaign: CampaignID, at stamp: HLCTimestamp) {
+        guard erasure == nil else { return }
+        let register = LWWRegister(value: grant, stamp: stamp)
+        if offers[campaign] == nil { offers[campaign] = register } else { offers[campaign]!.merge(register) }
+    }
+
+    /// How many sales used `campaign`'s offer, on every replica seen so far.
+    public func uses(of campaign: CampaignID) -> Int {
+        offerUses[campaign]?.count ?? 0
+    }
+
+    /// The offers the customer can use at `time`: granted, running, and not
+    /// used up; by campaign id.
+    public func activeOffers(at time: Date) -> [OfferGrant] {
+        offers.compactMap { campaign, register in
+            guard let grant = register.value, grant.isValid(at: time), uses(of: campaign) < grant.uses else { return nil }
+            return grant
+        }.sorted { $0.campaign.rawValue < $1.campaign.rawValue }
     }
 
     /// Sets a field as the hub (tier, segment, lifecycle), having seen the current value.
@@ -119,6 +158,8 @@ public struct ProfileState: Hashable, Sendable {
         tags = TagSet()
         points = [:]
         consent = [:]
+        offers = [:]
+        offerUses = [:]
     }
 
     /// The latest timestamp anywhere in the state; a replica's clock observes
@@ -128,6 +169,8 @@ public struct ProfileState: Hashable, Sendable {
         stamps += consent.values.flatMap { $0.dots + $0.superseded }
         stamps += tags.adds.values.flatMap { $0 }
         stamps += tags.removed
+        stamps += offers.values.map(\.stamp)
+        stamps += offerUses.values.flatMap { $0 }
         if let erasure { stamps.append(erasure) }
         return stamps.max()
     }
@@ -135,7 +178,7 @@ public struct ProfileState: Hashable, Sendable {
 
 extension ProfileState: Codable {
     enum CodingKeys: String, CodingKey {
-        case id, cards, fields, tags, points, consent, mergedFrom, erasure
+        case id, cards, fields, tags, points, consent, mergedFrom, erasure, offers, offerUses
     }
 
     public init(from decoder: any Decoder) throws {
@@ -148,6 +191,8 @@ extension ProfileState: Codable {
         consent = try container.decode([ConsentChannel: ConsentRegister].self, forKey: .consent)
         mergedFrom = Set(try container.decode([CustomerID].self, forKey: .mergedFrom))
         erasure = try container.decodeIfPresent(HLCTimestamp.self, forKey: .erasure)
+        offers = try container.decodeIfPresent([CampaignID: LWWRegister<OfferGrant>].self, forKey: .offers) ?? [:]
+        offerUses = (try container.decodeIfPresent([CampaignID: [HLCTimestamp]].self, forKey: .offerUses) ?? [:]).mapValues(Set.init)
     }
 
     /// Sets are written as sorted arrays so equal states encode identically.
@@ -161,5 +206,8 @@ extension ProfileState: Codable {
         try container.encode(consent, forKey: .consent)
         try container.encode(mergedFrom.sorted(), forKey: .mergedFrom)
         try container.encodeIfPresent(erasure, forKey: .erasure)
+        // Left out when empty: a profile without offers keeps the JSON it always had.
+        if !offers.isEmpty { try container.encode(offers, forKey: .offers) }
+        if !offerUses.isEmpty { try container.encode(offerUses.mapValues { $0.sorted() }, forKey: .offerUses) }
     }
 }

@@ -8,9 +8,12 @@ public struct SaleRequest: Hashable, Sendable {
     /// Who rang it up: an id from the POS software, kept with any price
     /// override the sale records.
     public var cashier: String?
+    /// The campaign whose offer the customer uses (`"offer": "CAMPAIGN-ID"`).
+    public var offer: CampaignID?
 
     public init(
-        reference: CustomerReference = .init(), lines: [SaleLine], total: Money, receipt: String? = nil, pointsRedeemed: Int64 = 0, cashier: String? = nil
+        reference: CustomerReference = .init(), lines: [SaleLine], total: Money, receipt: String? = nil, pointsRedeemed: Int64 = 0, cashier: String? = nil,
+        offer: CampaignID? = nil
     ) {
         self.reference = reference
         self.lines = lines
@@ -18,12 +21,13 @@ public struct SaleRequest: Hashable, Sendable {
         self.receipt = receipt
         self.pointsRedeemed = pointsRedeemed
         self.cashier = cashier
+        self.offer = offer
     }
 }
 
 extension SaleRequest: Decodable {
     enum CodingKeys: String, CodingKey {
-        case card, customer, lines, total, receipt, pointsRedeemed, cashier
+        case card, customer, lines, total, receipt, pointsRedeemed, cashier, offer
     }
 
     public init(from decoder: any Decoder) throws {
@@ -39,7 +43,13 @@ extension SaleRequest: Decodable {
             throw container.invalid(.pointsRedeemed, "needs a customer or card to redeem from")
         }
         let cashier = try container.decodeCashier(forKey: .cashier)
-        self.init(reference: reference, lines: body.lines, total: body.total, receipt: body.receipt, pointsRedeemed: redeemed, cashier: cashier)
+        let offer = try container.decodeIfPresent(CampaignID.self, forKey: .offer)
+        if offer != nil && reference.isAnonymous {
+            throw container.invalid(.offer, "needs a customer or card: offers are the customer's")
+        }
+        self.init(
+            reference: reference, lines: body.lines, total: body.total, receipt: body.receipt, pointsRedeemed: redeemed, cashier: cashier, offer: offer
+        )
     }
 }
 
