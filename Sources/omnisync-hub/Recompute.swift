@@ -10,7 +10,8 @@ struct Recompute: AsyncParsableCommand {
         discussion: """
             Reads the counters the hub keeps as sales and orders arrive (and the tier window's orders), and writes \
             only the customers whose answers changed; a changed tier, segment or stage reaches the tills of the \
-            stores that know the customer with their next pull. `serve --recompute-interval` runs it on a schedule. \
+            stores that know the customer with their next pull. Then running campaigns draw the customers who entered \
+            their audience. `serve --recompute-interval` runs it on a schedule. \
             Definitions: docs/crm.md.
 
             Examples:
@@ -20,12 +21,13 @@ struct Recompute: AsyncParsableCommand {
     )
 
     @OptionGroup var hub: HubOptions
-    @Flag(help: "Print { customers, activeBase, changed, profilesChanged, interestsRead, seconds } as JSON.") var json = false
+    @Flag(help: "Print { customers, activeBase, changed, profilesChanged, interestsRead, seconds, campaignMembersJoined } as JSON.") var json = false
 
     func run() async throws {
         try await reportingFailures(program: "omnisync-hub") {
             let store = try await hub.openStore()
-            let report = try await Progress("scoring customers…").whileRunning { try await store.recompute(at: Date()) }
+            var report = try await Progress("scoring customers…").whileRunning { try await store.recompute(at: Date()) }
+            report.campaignMembersJoined = try await Progress("drawing campaign members…").whileRunning { try await store.assignCampaignMembers(at: Date()) }
             if json {
                 try Output.json(report)
             } else {
@@ -33,6 +35,7 @@ struct Recompute: AsyncParsableCommand {
                     format: "scored %d customers (%d who bought) in %.1f s: %d changed, %d profiles sent to the tills, interests read for %d",
                     report.customers, report.activeBase, report.seconds, report.changed, report.profilesChanged, report.interestsRead
                 ))
+                if report.campaignMembersJoined > 0 { print("\(report.campaignMembersJoined) customers joined running campaigns") }
             }
         }
     }

@@ -10,11 +10,14 @@ struct OrderFact {
     /// Points the sale earned; a return's are negative (those it took back).
     var earned: Int64
     var redeemed: Int64
+    /// The campaign whose offer a sale used.
+    var offer: CampaignID?
 
     init?(_ event: JournalEvent) {
         switch event {
         case .sale(let sale):
             (kind, lines, total, receipt, earned, redeemed) = ("sale", sale.lines, sale.total, sale.receipt, sale.pointsEarned, sale.pointsRedeemed)
+            offer = sale.offer
         case .return(let ret):
             (kind, lines, total, receipt, earned, redeemed) = ("return", ret.lines, ret.total, ret.receipt, -ret.pointsReversed, 0)
         case .scan, .profile:

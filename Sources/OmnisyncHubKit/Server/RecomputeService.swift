@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Runs the CRM recompute (``ScoringStore/recompute(at:)``) on a schedule
+/// Runs the CRM recompute (``ScoringStore/recompute(at:)``), then the
+/// campaigns' membership pass (``CampaignStore/assignCampaignMembers(at:)``), on a schedule
 /// while the hub serves: every `interval`, first one `interval` after start;
 /// stops between runs on graceful shutdown. A failed run is logged and the
 /// next one tries again: scores lag, nothing else is affected.
@@ -21,9 +22,10 @@ struct RecomputeService: Service {
             if Task.isCancelled || Task.isShuttingDownGracefully { return }
             do {
                 let report = try await store.recompute(at: Date())
+                let joined = try await store.assignCampaignMembers(at: Date())
                 logger.info("customers scored", metadata: [
                     "customers": "\(report.customers)", "changed": "\(report.changed)", "profilesChanged": "\(report.profilesChanged)",
-                    "seconds": "\(String(format: "%.1f", report.seconds))",
+                    "seconds": "\(String(format: "%.1f", report.seconds))", "campaignMembersJoined": "\(joined)",
                 ])
             } catch {
                 logger.error("scoring customers failed; next try in \(interval)", metadata: ["error": "\(error)"])

@@ -53,6 +53,10 @@ public struct RecomputeReport: Sendable, Hashable, Encodable {
     /// since the last recompute, or whose purchases changed meaning.
     public var interestsRead: Int
     public var seconds: Double
+    /// Customers who joined a running campaign (treated or held out) in the
+    /// membership pass that follows the scoring (their new tier or segment
+    /// may put them in an audience).
+    public var campaignMembersJoined = 0
 
     public init(customers: Int, activeBase: Int, changed: Int, profilesChanged: Int, interestsRead: Int, seconds: Double) {
         self.customers = customers

@@ -258,6 +258,28 @@ enum PostgresHubMigrations {
                 END
             """,
         ]),
+        ("v15: campaigns", [
+            """
+            CREATE TABLE campaigns (
+                id TEXT PRIMARY KEY,
+                definition TEXT NOT NULL,
+                created_at_ms BIGINT NOT NULL,
+                stopped_at_ms BIGINT,
+                members_cursor BIGINT NOT NULL DEFAULT 0
+            )
+            """,
+            """
+            CREATE TABLE campaign_members (
+                campaign TEXT NOT NULL,
+                customer TEXT NOT NULL,
+                holdout BOOLEAN NOT NULL,
+                joined_at_ms BIGINT NOT NULL,
+                PRIMARY KEY (campaign, customer)
+            )
+            """,
+            "ALTER TABLE orders ADD COLUMN offer TEXT",
+            "CREATE INDEX orders_offer ON orders (offer) WHERE offer IS NOT NULL",
+        ]),
     ]
 
     /// The advisory lock key migrations hold ("omnisync" in ASCII, as a number).

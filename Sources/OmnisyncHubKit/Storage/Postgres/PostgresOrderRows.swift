@@ -13,13 +13,14 @@ enum PostgresOrderRows {
         var ids: [Int64: Int64] = [:]
         for try await (id, seq) in try await connection.query(
             """
-            INSERT INTO orders (kind, channel, store, terminal, seq, customer, at_ms, currency, total, points_earned, points_redeemed, receipt)
+            INSERT INTO orders (kind, channel, store, terminal, seq, customer, at_ms, currency, total, points_earned, points_redeemed, receipt, offer)
             SELECT o.kind, 'store', \(store.rawValue), \(terminal.rawValue), o.seq, NULLIF(o.customer, ''), o.at, o.currency, o.total, o.earned,
-                o.redeemed, NULLIF(o.receipt, '')
+                o.redeemed, NULLIF(o.receipt, ''), NULLIF(o.offer, '')
             FROM unnest(\(facts.map(\.2.kind))::text[], \(facts.map(\.0.seq))::bigint[], \(facts.map { $0.1?.rawValue ?? "" })::text[],
                 \(facts.map(\.0.recordedAt.millis))::bigint[], \(facts.map(\.2.total.currency.rawValue))::text[], \(facts.map(\.2.total.amount))::bigint[],
-                \(facts.map(\.2.earned))::bigint[], \(facts.map(\.2.redeemed))::bigint[], \(facts.map { $0.2.receipt ?? "" })::text[])
-                AS o(kind, seq, customer, at, currency, total, earned, redeemed, receipt)
+                \(facts.map(\.2.earned))::bigint[], \(facts.map(\.2.redeemed))::bigint[], \(facts.map { $0.2.receipt ?? "" })::text[],
+                \(facts.map { $0.2.offer?.rawValue ?? "" })::text[])
+                AS o(kind, seq, customer, at, currency, total, earned, redeemed, receipt, offer)
             RETURNING id, seq
             """,
             logger: logger

@@ -14,10 +14,18 @@ enum OrderRows {
     static func insert(_ db: Database, entry: JournalEntry, customer: CustomerID?, store: StoreID, channel: String = "store") throws {
         guard let fact = OrderFact(entry.event) else { return }
         let (kind, lines, total, receipt, earned, redeemed) = (fact.kind, fact.lines, fact.total, fact.receipt, fact.earned, fact.redeemed)
-        var order = try BoundStatement(db, sql: """
-            INSERT INTO orders (kind, channel, store, terminal, seq, customer, at_ms, currency, total, points_earned, points_redeemed, receipt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        // The offer column only when there is an offer: migration v5 writes
+        // the facts of old entries (which never name one) through this path,
+        // before v15 adds the column.
+        var order = try BoundStatement(db, sql: fact.offer == nil
+            ? """
+                INSERT INTO orders (kind, channel, store, terminal, seq, customer, at_ms, currency, total, points_earned, points_redeemed, receipt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+            : """
+                INSERT INTO orders (kind, channel, store, terminal, seq, customer, at_ms, currency, total, points_earned, points_redeemed, receipt, offer)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         order.bind(kind)
         order.bind(channel)
         order.bind(store.rawValue)
@@ -30,6 +38,7 @@ enum OrderRows {
         order.bind(earned)
         order.bind(redeemed)
         order.bind(receipt)
+        if let offer = fact.offer { order.bind(offer.rawValue) }
         try order.execute()
         try insertLines(db, order: db.lastInsertedRowID, lines)
         if case .sale(let sale) = entry.event { try PriceOverrideRows.insert(db, entry: entry, sale: sale, store: store) }

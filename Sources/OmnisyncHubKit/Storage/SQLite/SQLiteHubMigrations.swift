@@ -377,6 +377,30 @@ enum SQLiteHubMigrations {
                     END;
                 """)
         }
+        migrator.registerMigration("v15: campaigns") { db in
+            // A campaign's definition as head office wrote it (CampaignDefinition's
+            // JSON), and how far its membership passes have read customers'
+            // change sequence; each member once, treated or held out; the
+            // campaign a sale used, on its order.
+            try db.execute(sql: """
+                CREATE TABLE campaigns (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    definition TEXT NOT NULL,
+                    created_at_ms INTEGER NOT NULL,
+                    stopped_at_ms INTEGER,
+                    members_cursor INTEGER NOT NULL DEFAULT 0
+                ) WITHOUT ROWID;
+                CREATE TABLE campaign_members (
+                    campaign TEXT NOT NULL,
+                    customer TEXT NOT NULL,
+                    holdout INTEGER NOT NULL,
+                    joined_at_ms INTEGER NOT NULL,
+                    PRIMARY KEY (campaign, customer)
+                ) WITHOUT ROWID;
+                ALTER TABLE orders ADD COLUMN offer TEXT;
+                CREATE INDEX orders_offer ON orders (offer) WHERE offer IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

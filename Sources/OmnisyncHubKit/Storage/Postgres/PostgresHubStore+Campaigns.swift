@@ -1,0 +1,169 @@
+public import Foundation
+public import OmnisyncCore
+import PostgresNIO
+
+/// Campaigns on PostgreSQL (see ``CampaignStore``).
+extension PostgresHubStore: CampaignStore {
+    public func createCampaign(_ definition: CampaignDefinition, at time: Date) async throws(HubError) -> CampaignSummary {
+        let campaign = Campaign(id: CampaignMembership.mintID(at: time), definition: definition, createdAt: time)
+        let body = try SQLiteHubStore.encode(definition)
+        try await transaction { connection in
+            try await connection.query(
+                "INSERT INTO campaigns (id, definition, created_at_ms) VALUES (\(campaign.id.rawValue), \(body), \(time.millis))", logger: logger
+            )
+        }
+        _ = try await assignCampaignMembers(at: time)
+        guard let summary = try await self.campaign(campaign.id) else { throw HubError(.storage, "campaign \(campaign.id) vanished as it was created") }
+        return summary
+    }
+
+    public func campaigns() async throws(HubError) -> [CampaignSummary] {
+        try await snapshot { connection in
+            var summaries: [CampaignSummary] = []
+            for (campaign, _) in try await Self.loadCampaigns(connection, id: nil, running: false, lock: false, logger: logger) {
+                summaries.append(try await Self.summary(connection, campaign, at: Date(), logger: logger))
+            }
+            return summaries
+        }
+    }
+
+    public func campaign(_ id: CampaignID) async throws(HubError) -> CampaignSummary? {
+        try await snapshot { connection in
+            guard let (campaign, _) = try await Self.loadCampaigns(connection, id: id, running: false, lock: false, logger: logger).first else { return nil }
+            return try await Self.summary(connection, campaign, at: Date(), logger: logger)
+        }
+    }
+
+    public func stopCampaign(_ id: CampaignID, at time: Date) async throws(HubError) -> CampaignSummary {
+        try await transaction { connection in
+            guard var campaign = try await Self.loadCampaigns(connection, id: id, running: false, lock: true, logger: logger).first?.campaign else {
+                throw HubError(.notFound, "no campaign \(id) (see `omnisync-hub campaigns list`)")
+            }
+            guard campaign.stoppedAt == nil else { return try await Self.summary(connection, campaign, at: time, logger: logger) }
+            campaign.stoppedAt = time
+            try await connection.query("UPDATE campaigns SET stopped_at_ms = \(time.millis) WHERE id = \(id.rawValue)", logger: logger)
+            var treated: Set<CustomerID> = []
+            for try await customer in try await connection.query(
+                "SELECT customer FROM campaign_members WHERE campaign = \(id.rawValue) AND NOT holdout", logger: logger
+            ).decode(String.self) {
+                treated.insert(try CustomerID(validating: customer))
+            }
+            let targets = try await PostgresCustomerRows.resolveMany(connection, treated, logger: logger)
+            try await Self.grant(connection, campaign, to: Set(treated.map { targets[$0] ?? $0 }), at: time, logger: logger)
+            return try await Self.summary(connection, campaign, at: time, logger: logger)
+        }
+    }
+
+    public func assignCampaignMembers(at time: Date) async throws(HubError) -> Int {
+        try await transaction { connection in
+            var joined = 0
+            for (campaign, cursor) in try await Self.loadCampaigns(connection, id: nil, running: true, lock: true, logger: logger) {
+                guard time < campaign.definition.validUntil else { continue }
+                joined += try await Self.assignMembers(connection, campaign, after: cursor, at: time, logger: logger)
+            }
+            return joined
+        }
+    }
+
+    /// One campaign's pass over the customers changed since `cursor`, up to
+    /// the last change sequence committed (one still being written is seen
+    /// by the next pass).
+    private static func assignMembers(_ connection: PostgresConnection, _ campaign: Campaign, after cursor: Int64, at time: Date, logger: Logger) async throws -> Int {
+        let through = try await connection.query("SELECT value FROM change_counter WHERE id = 1", logger: logger).collect()[0].decode(Int64.self)
+        var ids: [CustomerID] = []
+        for try await id in try await connection.query(
+            "SELECT id FROM customers WHERE change_seq > \(cursor) AND change_seq <= \(through) ORDER BY change_seq", logger: logger
+        ).decode(String.self) {
+            ids.append(try CustomerID(validating: id))
+        }
+        var members: Set<String> = []
+        for try await customer in try await connection.query(
+            "SELECT customer FROM campaign_members WHERE campaign = \(campaign.id.rawValue) AND customer = ANY(\(ids.map(\.rawValue)))", logger: logger
+        ).decode(String.self) {
+            members.insert(customer)
+        }
+        var stores: [String: Set<StoreID>] = [:]
+        for try await (customer, store) in try await connection.query(
+            "SELECT customer, store FROM store_customers WHERE customer = ANY(\(ids.map(\.rawValue)))", logger: logger
+        ).decode((String, String).self) {
+            if let store = StoreID(rawValue: store) { stores[customer, default: []].insert(store) }
+        }
+        let records = try await PostgresCustomerRows.loadMany(connection, ids: Set(ids), lock: true, logger: logger)
+        var joined: [(String, Bool)] = []
+        var treated: Set<CustomerID> = []
+        for id in ids {
+            guard let record = records[id] else { continue }
+            let decision = CampaignMembership.decide(
+                campaign, customer: record.state, stores: stores[id.rawValue] ?? [], isMember: members.contains(id.rawValue)
+            )
+            guard decision != .none else { continue }
+            joined.append((id.rawValue, decision == .holdout))
+            if decision == .treated { treated.insert(id) }
+        }
+        if !joined.isEmpty {
+            try await connection.query(
+                """
+                INSERT INTO campaign_members (campaign, customer, holdout, joined_at_ms)
+                SELECT \(campaign.id.rawValue), m.customer, m.holdout, \(time.millis) FROM unnest(\(joined.map(\.0))::text[], \(joined.map(\.1))::boolean[])
+                    AS m(customer, holdout)
+                """,
+                logger: logger
+            )
+        }
+        try await grant(connection, campaign, to: treated, at: time, logger: logger)
+        try await connection.query("UPDATE campaigns SET members_cursor = \(through) WHERE id = \(campaign.id.rawValue)", logger: logger)
+        return joined.count
+    }
+
+    /// Writes `campaign`'s offer, as it now stands, into the profiles of `customers`.
+    private static func grant(_ connection: PostgresConnection, _ campaign: Campaign, to customers: Set<CustomerID>, at time: Date, logger: Logger) async throws {
+        guard !customers.isEmpty else { return }
+        let records = try await PostgresCustomerRows.loadMany(connection, ids: customers, lock: true, logger: logger)
+        var clock = try await hubClock(connection, logger: logger)
+        var stamped: Set<CustomerID> = []
+        for id in customers.sorted(by: { $0.rawValue < $1.rawValue }) {
+            guard var record = records[id] else { continue }
+            let loaded = record
+            guard CampaignMembership.grant(campaign, into: &record.state, stamp: { clock.tick(wallMillis: time.millis) }) else { continue }
+            try await PostgresCustomerRows.save(connection, record, before: loaded, stateChanged: true, logger: logger)
+            stamped.insert(id)
+        }
+        try await saveHubClock(connection, clock, logger: logger)
+        try await PostgresCustomerRows.stamp(connection, stamped, logger: logger)
+    }
+
+    private static func loadCampaigns(
+        _ connection: PostgresConnection, id: CampaignID?, running: Bool, lock: Bool, logger: Logger
+    ) async throws -> [(campaign: Campaign, cursor: Int64)] {
+        var campaigns: [(Campaign, Int64)] = []
+        for try await (campaignID, body, created, stopped, cursor) in try await connection.query(
+            """
+            SELECT id, definition, created_at_ms, stopped_at_ms, members_cursor FROM campaigns
+            WHERE (\(id?.rawValue)::text IS NULL OR id = \(id?.rawValue)) AND (NOT \(running) OR stopped_at_ms IS NULL)
+            ORDER BY created_at_ms DESC, id DESC\(unescaped: lock ? " FOR UPDATE" : "")
+            """,
+            logger: logger
+        ).decode((String, String, Int64, Int64?, Int64).self) {
+            guard let createdAt = Date(millis: created) else { throw HubError(.storage, "campaign \(campaignID): unreadable time") }
+            let campaign = Campaign(
+                id: try CampaignID(validating: campaignID), definition: try SQLiteHubStore.decode(body, id: campaignID), createdAt: createdAt,
+                stoppedAt: Date(millis: stopped)
+            )
+            campaigns.append((campaign, cursor))
+        }
+        return campaigns
+    }
+
+    private static func summary(_ connection: PostgresConnection, _ campaign: Campaign, at time: Date, logger: Logger) async throws -> CampaignSummary {
+        let row = try await connection.query(
+            """
+            SELECT COUNT(*) FILTER (WHERE NOT holdout), COUNT(*) FILTER (WHERE holdout),
+                (SELECT COUNT(*) FROM orders WHERE offer = \(campaign.id.rawValue) AND kind = 'sale')
+            FROM campaign_members WHERE campaign = \(campaign.id.rawValue)
+            """,
+            logger: logger
+        ).collect()[0]
+        let (treated, held, redemptions) = try row.decode((Int64, Int64, Int64).self)
+        return CampaignSummary(campaign: campaign, treated: Int(treated), holdout: Int(held), redemptions: Int(redemptions), status: campaign.status(at: time))
+    }
+}

@@ -1,0 +1,138 @@
+public import Foundation
+import GRDB
+public import OmnisyncCore
+
+/// Campaigns on SQLite (see ``CampaignStore``).
+extension SQLiteHubStore {
+    public func createCampaign(_ definition: CampaignDefinition, at time: Date) async throws(HubError) -> CampaignSummary {
+        let campaign = Campaign(id: CampaignMembership.mintID(at: time), definition: definition, createdAt: time)
+        let body = try Self.encode(definition)
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO campaigns (id, definition, created_at_ms) VALUES (?, ?, ?)",
+                arguments: [campaign.id.rawValue, body, time.millis]
+            )
+        }
+        _ = try await assignCampaignMembers(at: time)
+        guard let summary = try await self.campaign(campaign.id) else { throw HubError(.storage, "campaign \(campaign.id) vanished as it was created") }
+        return summary
+    }
+
+    public func campaigns() async throws(HubError) -> [CampaignSummary] {
+        try await read { db in
+            try Self.loadCampaigns(db, where: "", arguments: []).map { try Self.summary(db, $0.campaign, at: Date()) }
+        }
+    }
+
+    public func campaign(_ id: CampaignID) async throws(HubError) -> CampaignSummary? {
+        try await read { db in
+            try Self.loadCampaigns(db, where: "WHERE id = ?", arguments: [id.rawValue]).first.map { try Self.summary(db, $0.campaign, at: Date()) }
+        }
+    }
+
+    public func stopCampaign(_ id: CampaignID, at time: Date) async throws(HubError) -> CampaignSummary {
+        try await write { db in
+            guard var campaign = try Self.loadCampaigns(db, where: "WHERE id = ?", arguments: [id.rawValue]).first?.campaign else {
+                throw HubError(.notFound, "no campaign \(id) (see `omnisync-hub campaigns list`)")
+            }
+            guard campaign.stoppedAt == nil else { return try Self.summary(db, campaign, at: time) }
+            campaign.stoppedAt = time
+            try db.execute(sql: "UPDATE campaigns SET stopped_at_ms = ? WHERE id = ?", arguments: [time.millis, id.rawValue])
+            // The treated members' offers end now: their profiles say so, and the tills pull that.
+            let treated = try String.fetchAll(db, sql: "SELECT customer FROM campaign_members WHERE campaign = ? AND holdout = 0", arguments: [id.rawValue])
+            var clock = try Self.hubClock(db)
+            for customer in treated {
+                guard var record = try CustomerRows.load(db, id: try Self.resolve(db, try CustomerID(validating: customer))) else { continue }
+                let loaded = record
+                guard CampaignMembership.grant(campaign, into: &record.state, stamp: { clock.tick(wallMillis: time.millis) }) else { continue }
+                try CustomerRows.save(db, record, before: loaded, changeSeq: try CustomerRows.nextChangeSeq(db))
+            }
+            try Self.saveHubClock(db, clock)
+            return try Self.summary(db, campaign, at: time)
+        }
+    }
+
+    public func assignCampaignMembers(at time: Date) async throws(HubError) -> Int {
+        try await write { db in
+            var joined = 0
+            for (campaign, cursor) in try Self.loadCampaigns(db, where: "WHERE stopped_at_ms IS NULL", arguments: []) {
+                guard time < campaign.definition.validUntil else { continue }
+                joined += try Self.assignMembers(db, campaign, after: cursor, at: time)
+            }
+            return joined
+        }
+    }
+
+    /// One campaign's pass over the customers changed since `cursor`.
+    private static func assignMembers(_ db: Database, _ campaign: Campaign, after cursor: Int64, at time: Date) throws -> Int {
+        let through = try Int64.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'change_seq'") ?? 0
+        let ids = try String.fetchAll(
+            db, sql: "SELECT id FROM customers WHERE change_seq > ? AND change_seq <= ? ORDER BY change_seq", arguments: [cursor, through]
+        )
+        let member = try db.cachedStatement(sql: "SELECT 1 FROM campaign_members WHERE campaign = ? AND customer = ?")
+        let stores = try db.cachedStatement(sql: "SELECT store FROM store_customers WHERE customer = ?")
+        let insert = try db.cachedStatement(sql: "INSERT INTO campaign_members (campaign, customer, holdout, joined_at_ms) VALUES (?, ?, ?, ?)")
+        var clock = try hubClock(db)
+        var joined = 0
+        for text in ids {
+            let id = try CustomerID(validating: text)
+            guard var record = try CustomerRows.load(db, id: id) else { continue }
+            let isMember = try Bool.fetchOne(member, arguments: [campaign.id.rawValue, text]) ?? false
+            let dealtWith = Set(try String.fetchAll(stores, arguments: [text]).compactMap(StoreID.init(rawValue:)))
+            let decision = CampaignMembership.decide(campaign, customer: record.state, stores: dealtWith, isMember: isMember)
+            guard decision != .none else { continue }
+            try insert.execute(arguments: [campaign.id.rawValue, text, decision == .holdout, time.millis])
+            joined += 1
+            if decision == .treated {
+                let loaded = record
+                if CampaignMembership.grant(campaign, into: &record.state, stamp: { clock.tick(wallMillis: time.millis) }) {
+                    try CustomerRows.save(db, record, before: loaded, changeSeq: try CustomerRows.nextChangeSeq(db))
+                }
+            }
+        }
+        try saveHubClock(db, clock)
+        try db.execute(sql: "UPDATE campaigns SET members_cursor = ? WHERE id = ?", arguments: [through, campaign.id.rawValue])
+        return joined
+    }
+
+    private static func loadCampaigns(_ db: Database, where filter: String, arguments: StatementArguments) throws -> [(campaign: Campaign, cursor: Int64)] {
+        try Row.fetchAll(
+            db, sql: "SELECT id, definition, created_at_ms, stopped_at_ms, members_cursor FROM campaigns \(filter) ORDER BY created_at_ms DESC, id DESC",
+            arguments: arguments
+        ).map { row in
+            let definition = try decode(row["definition"], id: row["id"])
+            guard let created = Date(millis: row["created_at_ms"] as Int64) else { throw HubError(.storage, "campaign \(row["id"] ?? "?"): unreadable time") }
+            return (
+                Campaign(id: try CampaignID(validating: row["id"]), definition: definition, createdAt: created, stoppedAt: Date(millis: row["stopped_at_ms"] as Int64?)),
+                row["members_cursor"]
+            )
+        }
+    }
+
+    private static func summary(_ db: Database, _ campaign: Campaign, at time: Date) throws -> CampaignSummary {
+        let counts = try Row.fetchOne(
+            db, sql: "SELECT COALESCE(SUM(holdout = 0), 0) AS treated, COALESCE(SUM(holdout), 0) AS held FROM campaign_members WHERE campaign = ?",
+            arguments: [campaign.id.rawValue]
+        )
+        let redemptions = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE offer = ? AND kind = 'sale'", arguments: [campaign.id.rawValue]) ?? 0
+        return CampaignSummary(
+            campaign: campaign, treated: counts?["treated"] ?? 0, holdout: counts?["held"] ?? 0, redemptions: redemptions, status: campaign.status(at: time)
+        )
+    }
+
+    static func encode(_ definition: CampaignDefinition) throws(HubError) -> String {
+        do {
+            return String(decoding: try WireCoding.encode(definition), as: UTF8.self)
+        } catch {
+            throw HubError(.storage, "cannot encode the campaign: \(error)")
+        }
+    }
+
+    static func decode(_ body: String, id: String) throws(HubError) -> CampaignDefinition {
+        do {
+            return try WireCoding.decode(CampaignDefinition.self, from: Data(body.utf8))
+        } catch {
+            throw HubError(.storage, "the stored campaign \(id) cannot be read: \(error)")
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import OmnisyncCore
+import OmnisyncHubKit
+import OmnisyncTestSupport
+import Testing
+
+/// Campaigns at the hub, on both backends: members drawn once each as they
+/// enter the audience, treated ones given the offer in their profile, the
+/// holdout given nothing, a stop ending the offers, redemptions counted.
+@Suite struct CampaignStoreTests {
+    static let running = Tag(rawValue: "running")!
+
+    /// Pushes `count` customers of store S-1 (every other one tagged "running") and returns their ids by tag.
+    static func pushCustomers(_ hub: HubFixture, token: String, factory: inout EntryFactory, count: Int) async throws -> (tagged: [CustomerID], others: [CustomerID]) {
+        var tagged: [CustomerID] = []
+        var others: [CustomerID] = []
+        var entries: [JournalEntry] = []
+        for index in 0..<count {
+            let customer: CustomerID = factory.identifier()
+            if index.isMultiple(of: 2) {
+                tagged.append(customer)
+                entries.append(factory.entry(.profile(ProfileEvent(customer: customer, addTags: [Self.running]))))
+            } else {
+                others.append(customer)
+                entries.append(factory.sale(customer: customer))
+            }
+        }
+        for start in stride(from: 0, to: entries.count, by: 200) {
+            let batch = PushRequest(terminal: factory.terminal, backlog: 0, entries: Array(entries[start..<min(start + 200, entries.count)]))
+            _ = try await hub.push([(batch, token)])
+        }
+        return (tagged, others)
+    }
+
+    @Test(arguments: StoreBackend.available) func membersAreDrawnOnceAsTheyEnterTheAudienceAndTreatedOnesGetTheOffer(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
+        defer { hub.directory.remove() }
+        let token = try await hub.register("T-1", store: "S-1")
+        var factory = EntryFactory(terminal: "T-1")
+        let first = try await Self.pushCustomers(hub, token: token, factory: &factory, count: 200)
+
+        // Whole milliseconds, as the hub stores times.
+        let now = Date(millis: Date().millis)!
+        let definition = CampaignDefinition(
+            name: "Runners", audience: Audience(tags: [Self.running], stores: [StoreID(rawValue: "S-1")!]), offer: Offer(discount: .percent(basisPoints: 2000)),
+            validUntil: now.addingTimeInterval(86_400), holdoutBasisPoints: 3000
+        )
+        let created = try await hub.store.createCampaign(definition, at: now)
+        let id = created.campaign.id
+        #expect(created.treated + created.holdout == 100, "every tagged customer of the store, no one else")
+        let expectedHoldout = first.tagged.filter { HoldoutDraw.isHeldOut(campaign: id, customer: $0, share: 0.3) }
+        #expect(created.holdout == expectedHoldout.count && created.status == "running")
+        for customer in first.tagged {
+            let state = try #require(try await hub.store.customer(id: customer)).state
+            let held = expectedHoldout.contains(customer)
+            #expect((state.offers[id]?.value != nil) == !held, "treated members hold the offer, the holdout nothing")
+            if !held { #expect(state.activeOffers(at: now).map(\.description) == ["20 % off"], "\(String(describing: state.offers[id]))") }
+        }
+        for customer in first.others.prefix(10) {
+            #expect(try await hub.store.customer(id: customer)?.state.offers.isEmpty == true)
+        }
+
+        // A second pass with nothing new draws no one; new tagged customers join, drawn by the same rule.
+        #expect(try await hub.store.assignCampaignMembers(at: now) == 0)
+        let second = try await Self.pushCustomers(hub, token: token, factory: &factory, count: 60)
+        #expect(try await hub.store.assignCampaignMembers(at: now) == 30)
+        let summary = try #require(try await hub.store.campaign(id))
+        let allHeld = (first.tagged + second.tagged).filter { HoldoutDraw.isHeldOut(campaign: id, customer: $0, share: 0.3) }
+        #expect(summary.treated + summary.holdout == 130 && summary.holdout == allHeld.count)
+
+        // A sale using the offer counts as a redemption.
+        let treatedOne = try #require((first.tagged + second.tagged).first { !allHeld.contains($0) })
+        let euro = Money(amount: 1000, currency: Currency(rawValue: "EUR")!)
+        let sale = factory.entry(.sale(SaleEvent(
+            customer: treatedOne, card: nil, enrolled: false, lines: [SaleLine(sku: "S", quantity: 1, unitPrice: euro)], total: euro,
+            receipt: nil, pointsEarned: 10, pointsRedeemed: 0, offer: id
+        )))
+        _ = try await hub.push([(PushRequest(terminal: factory.terminal, backlog: 0, entries: [sale]), token)])
+        #expect(try await hub.store.campaign(id)?.redemptions == 1)
+        #expect(try await hub.store.customer(id: treatedOne)?.state.uses(of: id) == 1)
+
+        // Stopped: the treated members' offers end at the stop, and no one joins any more.
+        let stopAt = now.addingTimeInterval(60)
+        let stopped = try await hub.store.stopCampaign(id, at: stopAt)
+        #expect(stopped.status == "stopped" && stopped.campaign.stoppedAt == stopAt)
+        let other = try #require(first.tagged.first { !allHeld.contains($0) && $0 != treatedOne })
+        let grant = try #require(try await hub.store.customer(id: other)?.state.offers[id]?.value)
+        #expect(grant.validUntil == stopAt)
+        _ = try await Self.pushCustomers(hub, token: token, factory: &factory, count: 10)
+        #expect(try await hub.store.assignCampaignMembers(at: stopAt) == 0)
+        #expect(try await hub.store.campaigns().map(\.campaign.id) == [id])
+        await #expect(throws: HubError.self) { _ = try await hub.store.stopCampaign(CampaignID(rawValue: "nope")!, at: stopAt) }
+    }
+}
