@@ -6,13 +6,15 @@ import OmnisyncHubKit
 
 struct Review: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Review offline over-redemptions (overdrafts) before closing the day.",
+        abstract: "Review offline over-redemptions (overdrafts) and offers used twice before closing the day.",
         discussion: """
             Examples:
               omnisync-hub review list
               omnisync-hub review approve 12 --note "regular customer, two stores"
+              omnisync-hub review offers
+              omnisync-hub review approve-offer 3 --note "both stores offline during the storm"
             """,
-        subcommands: [List.self, Approve.self]
+        subcommands: [List.self, Approve.self, Offers.self, ApproveOffer.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -36,7 +38,13 @@ struct Review: AsyncParsableCommand {
                 let records = try await hub.openStore().overdrafts(includeApproved: all)
                 if json {
                     try Output.json(records.map(OverdraftListing.init))
-                } else if records.isEmpty {
+                    return
+                }
+                let offers = try await hub.openStore().offerOveruses(includeApproved: false).count
+                defer {
+                    if offers > 0 { print("\(offers) offers used beyond their grant wait for review too: omnisync-hub review offers") }
+                }
+                if records.isEmpty {
                     print(all ? "no overdrafts" : "no overdrafts waiting for review")
                 } else {
                     Output.table(
@@ -70,6 +78,69 @@ struct Review: AsyncParsableCommand {
             try await reportingFailures(program: "omnisync-hub") {
                 let record = try await hub.openStore().approveOverdraft(id, note: note, at: Date())
                 print("overdraft #\(record.id ?? id) of customer \(record.customer) approved")
+            }
+        }
+    }
+}
+
+extension Review {
+    struct Offers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Offers used beyond what the customer's grant allows: a single-use offer honoured by two stores while offline.",
+            discussion: """
+                The sales stand (the goods are gone) and every till shows the offer used; each double use is listed \
+                once. ALLOWED is '-' when the customer held no grant at the hub (a stopped or withdrawn offer).
+
+                Examples:
+                  omnisync-hub review offers
+                  omnisync-hub review offers --all --json
+                """
+        )
+
+        @OptionGroup var hub: HubOptions
+        @Flag(help: "Include approved ones.") var all = false
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await reportingFailures(program: "omnisync-hub") {
+                let records = try await hub.openStore().offerOveruses(includeApproved: all)
+                if json {
+                    try Output.json(records)
+                } else if records.isEmpty {
+                    print(all ? "no offers used twice" : "no offers used twice waiting for review")
+                } else {
+                    Output.table(
+                        headers: ["#", "CAMPAIGN", "CUSTOMER", "TERMINAL", "STORE", "USES", "ALLOWED", "STATE"],
+                        rows: records.map { record in
+                            [String(record.id ?? 0), record.campaign.rawValue, record.customer.rawValue, "\(record.terminal)#\(record.seq)",
+                             record.store.rawValue, String(record.uses), record.allowed.map(String.init) ?? "-",
+                             record.approvedAt.map { "approved \(RFC3339.format($0))" } ?? "to review"]
+                        }
+                    )
+                }
+            }
+        }
+    }
+
+    struct ApproveOffer: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "approve-offer",
+            abstract: "Mark an offer's double use as reviewed and accepted.",
+            discussion: """
+                Examples:
+                  omnisync-hub review approve-offer 3
+                  omnisync-hub review approve-offer 3 --note "both stores offline during the storm"
+                """
+        )
+
+        @OptionGroup var hub: HubOptions
+        @Argument(help: "The double use's number, from `review offers`.") var id: Int64
+        @Option(help: "Why it was accepted, kept with it.") var note: String?
+
+        func run() async throws {
+            try await reportingFailures(program: "omnisync-hub") {
+                let record = try await hub.openStore().approveOfferOveruse(id, note: note, at: Date())
+                print("double use #\(record.id ?? id) of campaign \(record.campaign) by customer \(record.customer) approved")
             }
         }
     }

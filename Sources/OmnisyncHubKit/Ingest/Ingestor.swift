@@ -91,6 +91,7 @@ public struct Ingestor: Sendable {
         public var absorbed: [AliasRecord] = []
         public var conflicts: [ConflictRecord] = []
         public var overdrafts: [OverdraftRecord] = []
+        public var offerOveruses: [OfferOveruseRecord] = []
         /// Stamps clamped during the batch: original to replacement.
         public var corrections: [HLCTimestamp: HLCTimestamp] = [:]
         public var lastClamped: HLCTimestamp?
@@ -228,6 +229,12 @@ public struct Ingestor: Sendable {
         if record.state != previousState { output.changedStates.insert(target) }
         for conflict in report.conflicts {
             output.conflicts.append(ConflictRecord(customer: target, conflict: conflict, terminal: placed.terminal, seq: placed.seq, detectedAt: state.receivedAt))
+        }
+        if let overuse = report.offerOveruse {
+            output.offerOveruses.append(OfferOveruseRecord(
+                campaign: overuse.campaign, customer: target, terminal: placed.terminal, store: state.store, seq: placed.seq, uses: overuse.uses,
+                allowed: overuse.allowed, detectedAt: state.receivedAt
+            ))
         }
         if let balance = report.overdraftBalance, case .sale(let sale) = placed.event {
             output.overdrafts.append(OverdraftRecord(

@@ -25,4 +25,11 @@ public protocol ReviewStore: Sendable {
 
     /// Marks an overdraft as reviewed and accepted by head office.
     func approveOverdraft(_ id: Int64, note: String?, at: Date) async throws(HubError) -> OverdraftRecord
+
+    /// Offers used beyond their grant (``OfferOveruseRecord``), oldest
+    /// first; only those not yet approved unless `includeApproved`.
+    func offerOveruses(includeApproved: Bool) async throws(HubError) -> [OfferOveruseRecord]
+
+    /// Marks an offer's double use as reviewed.
+    func approveOfferOveruse(_ id: Int64, note: String?, at: Date) async throws(HubError) -> OfferOveruseRecord
 }

@@ -280,6 +280,24 @@ enum PostgresHubMigrations {
             "ALTER TABLE orders ADD COLUMN offer TEXT",
             "CREATE INDEX orders_offer ON orders (offer) WHERE offer IS NOT NULL",
         ]),
+        ("v16: offer double uses", [
+            """
+            CREATE TABLE offer_overuses (
+                id BIGSERIAL PRIMARY KEY,
+                campaign TEXT NOT NULL,
+                customer TEXT NOT NULL,
+                terminal TEXT NOT NULL,
+                store TEXT NOT NULL,
+                seq BIGINT NOT NULL,
+                uses BIGINT NOT NULL,
+                allowed BIGINT,
+                detected_at_ms BIGINT NOT NULL,
+                approved_at_ms BIGINT,
+                note TEXT
+            )
+            """,
+            "CREATE INDEX offer_overuses_campaign ON offer_overuses (campaign)",
+        ]),
     ]
 
     /// The advisory lock key migrations hold ("omnisync" in ASCII, as a number).

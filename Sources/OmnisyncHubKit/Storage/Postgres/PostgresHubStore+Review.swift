@@ -44,6 +44,41 @@ extension PostgresHubStore: ReviewStore {
         }
     }
 
+    public func offerOveruses(includeApproved: Bool) async throws(HubError) -> [OfferOveruseRecord] {
+        try await read { connection in try await Self.offerOveruses(connection, includeApproved: includeApproved, id: nil, logger: logger) }
+    }
+
+    public func approveOfferOveruse(_ id: Int64, note: String?, at: Date) async throws(HubError) -> OfferOveruseRecord {
+        try await transaction { connection in
+            try await connection.query(
+                "UPDATE offer_overuses SET approved_at_ms = COALESCE(approved_at_ms, \(at.millis)), note = COALESCE(\(note), note) WHERE id = \(id)",
+                logger: logger
+            )
+            guard let record = try await Self.offerOveruses(connection, includeApproved: true, id: id, logger: logger).first else {
+                throw HubError(.notFound, "no offer double use #\(id) (see `omnisync-hub review offers`)")
+            }
+            return record
+        }
+    }
+
+    private static func offerOveruses(_ connection: PostgresConnection, includeApproved: Bool, id: Int64?, logger: Logger) async throws -> [OfferOveruseRecord] {
+        var records: [OfferOveruseRecord] = []
+        for try await (rowID, campaign, customer, terminal, store, seq, uses, allowed, detected, approved, note) in try await connection.query(
+            """
+            SELECT id, campaign, customer, terminal, store, seq, uses, allowed, detected_at_ms, approved_at_ms, note FROM offer_overuses
+            WHERE (\(includeApproved) OR approved_at_ms IS NULL) AND (\(id)::bigint IS NULL OR id = \(id)) ORDER BY id
+            """,
+            logger: logger
+        ).decode((Int64, String, String, String, String, Int64, Int64, Int64?, Int64, Int64?, String?).self) {
+            records.append(OfferOveruseRecord(
+                id: rowID, campaign: try CampaignID(validating: campaign), customer: try CustomerID(validating: customer),
+                terminal: try TerminalID(validating: terminal), store: try StoreID(validating: store), seq: seq, uses: Int(uses),
+                allowed: allowed.map(Int.init), detectedAt: Date(millis: detected) ?? .distantPast, approvedAt: Date(millis: approved), note: note
+            ))
+        }
+        return records
+    }
+
     public func conflicts(customer: CustomerID?, limit: Int) async throws(HubError) -> [ConflictRecord] {
         try await read { connection in
             let columns = "id, customer, field, lost_value, lost_stamp, won_value, won_stamp, terminal, seq, detected_at_ms"

@@ -346,6 +346,16 @@ extension PostgresHubStore: SyncStore {
         for record in output.overdrafts {
             try await insert(connection, record, logger: logger)
         }
+        for record in output.offerOveruses {
+            try await connection.query(
+                """
+                INSERT INTO offer_overuses (campaign, customer, terminal, store, seq, uses, allowed, detected_at_ms)
+                VALUES (\(record.campaign.rawValue), \(record.customer.rawValue), \(record.terminal.rawValue), \(record.store.rawValue), \(record.seq),
+                    \(Int64(record.uses)), \(record.allowed.map(Int64.init)), \(record.detectedAt.millis))
+                """,
+                logger: logger
+            )
+        }
         for (original, clamped) in output.corrections {
             try await connection.query(
                 """

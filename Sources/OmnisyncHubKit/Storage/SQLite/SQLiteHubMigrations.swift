@@ -401,6 +401,24 @@ enum SQLiteHubMigrations {
                 CREATE INDEX orders_offer ON orders (offer) WHERE offer IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v16: offer double uses") { db in
+            try db.execute(sql: """
+                CREATE TABLE offer_overuses (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    campaign TEXT NOT NULL,
+                    customer TEXT NOT NULL,
+                    terminal TEXT NOT NULL,
+                    store TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    uses INTEGER NOT NULL,
+                    allowed INTEGER,
+                    detected_at_ms INTEGER NOT NULL,
+                    approved_at_ms INTEGER,
+                    note TEXT
+                );
+                CREATE INDEX offer_overuses_campaign ON offer_overuses (campaign);
+                """)
+        }
         return migrator
     }
 }

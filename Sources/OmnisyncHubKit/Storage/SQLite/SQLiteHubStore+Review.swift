@@ -150,6 +150,23 @@ extension SQLiteHubStore {
         }
     }
 
+    public func offerOveruses(includeApproved: Bool) async throws(HubError) -> [OfferOveruseRecord] {
+        try await read { db in try OfferOveruseRows.fetch(db, includeApproved: includeApproved) }
+    }
+
+    public func approveOfferOveruse(_ id: Int64, note: String?, at: Date) async throws(HubError) -> OfferOveruseRecord {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE offer_overuses SET approved_at_ms = COALESCE(approved_at_ms, ?), note = COALESCE(?, note) WHERE id = ?",
+                arguments: [at.millis, note, id]
+            )
+            guard let record = try OfferOveruseRows.fetch(db, includeApproved: true, id: id).first else {
+                throw HubError(.notFound, "no offer double use #\(id) (see `omnisync-hub review offers`)")
+            }
+            return record
+        }
+    }
+
     static func insert(_ db: Database, _ record: ConflictRecord) throws {
         try ConflictRow(record).insert(db)
     }

@@ -332,6 +332,9 @@ extension SQLiteHubStore {
         for record in output.overdrafts {
             try OverdraftRow(record).insert(db)
         }
+        for record in output.offerOveruses {
+            try OfferOveruseRows.insert(db, record)
+        }
         for (original, clamped) in output.corrections {
             try db.run(
                 sql: "INSERT INTO clamped_stamps (terminal, original, clamped) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",

@@ -1,0 +1,39 @@
+import Foundation
+import GRDB
+import OmnisyncCore
+
+/// Offer double uses in `offer_overuses` (see ``OfferOveruseRecord``).
+enum OfferOveruseRows {
+    static func insert(_ db: Database, _ record: OfferOveruseRecord) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO offer_overuses (campaign, customer, terminal, store, seq, uses, allowed, detected_at_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                record.campaign.rawValue, record.customer.rawValue, record.terminal.rawValue, record.store.rawValue, record.seq, record.uses,
+                record.allowed, record.detectedAt.millis,
+            ]
+        )
+    }
+
+    static func fetch(_ db: Database, includeApproved: Bool, id: Int64? = nil) throws -> [OfferOveruseRecord] {
+        var sql = "SELECT * FROM offer_overuses"
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if !includeApproved { conditions.append("approved_at_ms IS NULL") }
+        if let id {
+            conditions.append("id = ?")
+            arguments += [id]
+        }
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map { row in
+            OfferOveruseRecord(
+                id: row["id"], campaign: try CampaignID(validating: row["campaign"]), customer: try CustomerID(validating: row["customer"]),
+                terminal: try TerminalID(validating: row["terminal"]), store: try StoreID(validating: row["store"]), seq: row["seq"], uses: row["uses"],
+                allowed: row["allowed"], detectedAt: Date(millis: row["detected_at_ms"] as Int64) ?? .distantPast,
+                approvedAt: Date(millis: row["approved_at_ms"] as Int64?), note: row["note"]
+            )
+        }
+    }
+}
