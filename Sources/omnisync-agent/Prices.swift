@@ -51,7 +51,7 @@ struct Prices: AsyncParsableCommand {
                 if json {
                     try Output.json(answer)
                 } else {
-                    print("\(answer.sku) at \(answer.store)\(answer.tier.map { " for tier \($0)" } ?? ""), \(RFC3339.format(answer.at)): \(answer.price) (\(answer.rule)); list price \(answer.listPrice)")
+                    print(answer.summary)
                     print("price list version \(answer.version)\(answer.updatedAt.map { ", updated \(RFC3339.format($0))" } ?? "")")
                 }
             }

@@ -79,35 +79,7 @@ struct Prices: AsyncParsableCommand {
         @Option(help: "The customer's tier (member prices).") var tier: String?
         @Option(help: ArgumentHelp("The time to price at (RFC 3339; default: now).", valueName: "TIME")) var at: String?
         @Option(help: "The currency (default: the SKU's, when it has one).") var currency: String?
-        @Flag(help: "Print { sku, store, tier, at, price, listPrice, rule, version, rules } as JSON.") var json = false
-
-        struct Answer: Encodable {
-            var sku: String
-            var store: String?
-            var tier: String?
-            var at: Date
-            var price: Money
-            var listPrice: Money
-            var rule: String
-            var version: Int64
-            var rules: [PriceListEntry]
-
-            enum CodingKeys: String, CodingKey { case sku, store, tier, at, price, listPrice, rule, version, rules }
-
-            /// Every key is written, absent values as null.
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(sku, forKey: .sku)
-                try container.encode(store, forKey: .store)
-                try container.encode(tier, forKey: .tier)
-                try container.encode(at, forKey: .at)
-                try container.encode(price, forKey: .price)
-                try container.encode(listPrice, forKey: .listPrice)
-                try container.encode(rule, forKey: .rule)
-                try container.encode(version, forKey: .version)
-                try container.encode(rules, forKey: .rules)
-            }
-        }
+        @Flag(help: "Print { sku, store, tier, at, price, listPrice, rule, version, updatedAt, rules } as JSON.") var json = false
 
         func validate() throws {
             if let store, StoreID(rawValue: store) == nil { throw ValidationError(InvalidIdentifier(noun: StoreKind.noun, value: store).message) }
@@ -135,15 +107,14 @@ struct Prices: AsyncParsableCommand {
                 } catch {
                     throw HubError(.notFound, "\(error) (price list version \(stored.version))")
                 }
-                let answer = Answer(
-                    sku: sku, store: store, tier: tier, at: time, price: quote.price, listPrice: quote.listPrice,
-                    rule: quote.rule.description, version: stored.version, rules: about
+                let answer = PriceAnswer(
+                    sku: sku, store: storeID, tier: tier, at: time, quote: quote, version: stored.version, updatedAt: stored.importedAt, rules: about
                 )
                 if json {
                     try Output.json(answer)
                     return
                 }
-                print("\(sku) \(store.map { "at \($0)" } ?? "chain-wide")\(tier.map { " for tier \($0)" } ?? ""), \(RFC3339.format(time)): \(quote.price) (\(quote.rule)); list price \(quote.listPrice)")
+                print(answer.summary)
                 print("price list version \(stored.version)\(stored.importedAt.map { ", imported \(RFC3339.format($0))" } ?? "")")
                 Output.table(headers: ["RULE", "WHAT"], rows: about.map { [$0.key, Self.describe($0)] })
             }
