@@ -17,8 +17,9 @@ struct Campaigns: AsyncParsableCommand {
               omnisync-hub campaigns list
               omnisync-hub campaigns show 0193a5d2-7c1e-7000-8000-000000000001 --json
               omnisync-hub campaigns stop 0193a5d2-7c1e-7000-8000-000000000001
+              omnisync-hub campaigns report 0193a5d2-7c1e-7000-8000-000000000001
             """,
-        subcommands: [Create.self, List.self, Show.self, Stop.self]
+        subcommands: [Create.self, List.self, Show.self, Stop.self, Report.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -163,6 +164,74 @@ struct Campaigns: AsyncParsableCommand {
                     try Output.json(summary)
                 } else {
                     Swift.print("stopped \(summary.campaign.id) (\(summary.campaign.definition.name)) at \(RFC3339.format(summary.campaign.stoppedAt ?? Date()))")
+                }
+            }
+        }
+    }
+
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "What a campaign did: treated against holdout, with 95% intervals, overall and by channel and store.",
+            discussion: """
+                Over the campaign's window: customers, conversion (bought at least once), spend per customer (every \
+                member counts), redemptions; the uplift of conversion and spend, absolute and relative, with its 95% \
+                interval; the discounts given and the revenue the campaign added. Definitions: docs/campaigns.md.
+
+                Examples:
+                  omnisync-hub campaigns report 0193a5d2-7c1e-7000-8000-000000000001
+                  omnisync-hub campaigns report 0193a5d2-7c1e-7000-8000-000000000001 --json
+                """
+        )
+
+        @OptionGroup var hub: HubOptions
+        @Argument(help: "The campaign id.") var id: String
+        @Flag(help: "Print { campaign, currency, from, until, overall, byChannel, byStore, cost, incrementalRevenue, otherCurrencyOrders } as JSON.")
+        var json = false
+
+        func validate() throws {
+            if CampaignID(rawValue: id) == nil { throw ValidationError(CampaignID.invalidValueMessage) }
+        }
+
+        func run() async throws {
+            try await reportingFailures(program: "omnisync-hub") {
+                guard let report = try await hub.openStore().campaignReport(CampaignID(rawValue: id)!) else {
+                    throw HubError(.notFound, "no campaign \(id) (see `omnisync-hub campaigns list`)")
+                }
+                if json {
+                    try Output.json(report)
+                    return
+                }
+                let money = { (minor: Double) -> String in
+                    report.currency.map { Money(amount: Int64(minor.rounded()), currency: $0).description } ?? String(format: "%.0f", minor)
+                }
+                func interval(_ estimate: Uplift.Interval, percent: Bool) -> String {
+                    let format = { (value: Double) in percent ? String(format: "%+.2f pts", value * 100) : money(value) }
+                    return "\(format(estimate.estimate)) [\(format(estimate.low)), \(format(estimate.high))]"
+                }
+                func relative(_ estimate: Uplift.Interval?) -> String {
+                    estimate.map { String(format: "%+.1f %% [%+.1f, %+.1f]", $0.estimate * 100, $0.low * 100, $0.high * 100) } ?? "-"
+                }
+                Swift.print("\(report.campaign.campaign.definition.name) (\(report.campaign.campaign.id)), \(RFC3339.format(report.from)) to \(RFC3339.format(report.until))")
+                var rows: [[String]] = []
+                let channels = report.byChannel.sorted(by: { $0.key < $1.key }).map { ("channel \($0.key)", $0.value) }
+                let stores = report.byStore.sorted(by: { $0.key < $1.key }).map { ("store \($0.key)", $0.value) }
+                for (scope, comparison) in [("all", report.overall)] + channels + stores {
+                    rows.append([
+                        scope, "\(comparison.treated.customers) / \(comparison.holdout.customers)",
+                        String(format: "%.2f%% / %.2f%%", comparison.treated.conversionRate * 100, comparison.holdout.conversionRate * 100),
+                        comparison.conversionUplift.map { interval($0.absolute, percent: true) } ?? "-",
+                        "\(money(comparison.treated.spendPerCustomer)) / \(money(comparison.holdout.spendPerCustomer))",
+                        comparison.spendUplift.map { interval($0.absolute, percent: false) } ?? "-",
+                        relative(comparison.spendUplift?.relative), String(comparison.treated.redemptions),
+                    ])
+                }
+                Output.table(
+                    headers: ["SCOPE", "TREATED / HOLDOUT", "CONVERSION", "UPLIFT [95%]", "SPEND PER CUSTOMER", "UPLIFT [95%]", "RELATIVE", "REDEEMED"],
+                    rows: rows
+                )
+                Swift.print("cost (discounts given): \(report.cost?.description ?? "-")   incremental revenue: \(report.incrementalRevenue?.description ?? "-")")
+                if report.otherCurrencyOrders > 0 {
+                    Swift.print("\(report.otherCurrencyOrders) orders in other currencies than \(report.currency?.rawValue ?? "-") are left out")
                 }
             }
         }

@@ -91,4 +91,62 @@ import Testing
         #expect(try await hub.store.campaigns().map(\.campaign.id) == [id])
         await #expect(throws: HubError.self) { _ = try await hub.store.stopCampaign(CampaignID(rawValue: "nope")!, at: stopAt) }
     }
+
+    @Test(arguments: StoreBackend.available) func theReportComparesTheGroupsOverTheWindowWithWhatTheOffersCost(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
+        defer { hub.directory.remove() }
+        let token = try await hub.register("T-1", store: "S-1")
+        var factory = EntryFactory(terminal: "T-1")
+        let customers = try await Self.pushCustomers(hub, token: token, factory: &factory, count: 100).tagged
+        let now = Date(millis: Date().millis)!
+        let definition = CampaignDefinition(
+            name: "Runners", audience: Audience(tags: [Self.running]), offer: Offer(discount: .percent(basisPoints: 2000)),
+            validUntil: now.addingTimeInterval(86_400), holdoutBasisPoints: 5000
+        )
+        let id = try await hub.store.createCampaign(definition, at: now).campaign.id
+        let held = Set(customers.filter { HoldoutDraw.isHeldOut(campaign: id, customer: $0, share: 0.5) })
+        let treated = customers.filter { !held.contains($0) }
+        try #require(!held.isEmpty && !treated.isEmpty)
+
+        // In the window, every treated customer buys once (10.00 EUR), the first three with the offer (8.00 after 20 % off);
+        // one held-out customer buys 5.00. A purchase before the window does not count.
+        factory.now = now.addingTimeInterval(60)
+        let euro = Currency(rawValue: "EUR")!
+        var sales: [JournalEntry] = []
+        for (index, customer) in treated.enumerated() {
+            let amount: Int64 = index < 3 ? 800 : 1000
+            let money = Money(amount: amount, currency: euro)
+            sales.append(factory.entry(.sale(SaleEvent(
+                customer: customer, card: nil, enrolled: false, lines: [SaleLine(sku: "SHOE", quantity: 1, unitPrice: money)], total: money, receipt: nil,
+                pointsEarned: 0, pointsRedeemed: 0, offer: index < 3 ? id : nil
+            ))))
+        }
+        let buyer = try #require(held.first)
+        let five = Money(amount: 500, currency: euro)
+        sales.append(factory.entry(.sale(SaleEvent(
+            customer: buyer, card: nil, enrolled: false, lines: [SaleLine(sku: "SOCK", quantity: 1, unitPrice: five)], total: five, receipt: nil,
+            pointsEarned: 0, pointsRedeemed: 0
+        ))))
+        _ = try await hub.push([(PushRequest(terminal: factory.terminal, backlog: 0, entries: sales), token)])
+
+        let report = try #require(try await hub.store.campaignReport(id))
+        let overall = report.overall
+        #expect(report.currency == euro)
+        #expect(overall.treated.customers == treated.count && overall.holdout.customers == held.count)
+        #expect(overall.treated.converted == treated.count && overall.holdout.converted == 1)
+        let treatedSpend = Double(treated.count * 1000 - 3 * 200) / Double(treated.count)
+        #expect(abs(overall.treated.spendPerCustomer - treatedSpend) < 1e-9)
+        #expect(abs(overall.holdout.spendPerCustomer - 500 / Double(held.count)) < 1e-9)
+        #expect(overall.treated.redemptions == 3 && overall.holdout.redemptions == 0)
+        let conversion = try #require(overall.conversionUplift)
+        #expect(abs(conversion.absolute.estimate - (1 - 1 / Double(held.count))) < 1e-9)
+        #expect(conversion.absolute.low > 0, "everybody treated bought, one held-out customer did")
+        let spend = try #require(overall.spendUplift)
+        #expect(abs(spend.absolute.estimate - (treatedSpend - 500 / Double(held.count))) < 1e-9)
+        #expect(report.cost == Money(amount: 3 * 200, currency: euro), "20 % off: 2.00 on each 8.00 paid")
+        #expect(report.incrementalRevenue == Money(amount: Int64((spend.absolute.estimate * Double(treated.count)).rounded()), currency: euro))
+        #expect(report.byStore.keys.sorted() == ["S-1"] && report.byChannel.keys.sorted() == ["store"])
+        #expect(report.byStore["S-1"]?.treated.customers == treated.count, "every member counts in every scope")
+        #expect(try await hub.store.campaignReport(CampaignID(rawValue: "nope")!) == nil)
+    }
 }

@@ -26,6 +26,10 @@ public protocol CampaignStore: Sendable {
     /// Draws the customers who entered a running campaign's audience since
     /// its last pass (the hourly recompute calls it); returns how many joined.
     func assignCampaignMembers(at time: Date) async throws(HubError) -> Int
+
+    /// The treated group against the holdout over the campaign's window
+    /// (``CampaignReport``); nil for an unknown campaign.
+    func campaignReport(_ id: CampaignID) async throws(HubError) -> CampaignReport?
 }
 
 /// A campaign with its groups' sizes, as `campaigns list|show` print it.

@@ -65,6 +65,58 @@ extension PostgresHubStore: CampaignStore {
         }
     }
 
+    public func campaignReport(_ id: CampaignID) async throws(HubError) -> CampaignReport? {
+        try await snapshot { connection in
+            guard let (campaign, _) = try await Self.loadCampaigns(connection, id: id, running: false, lock: false, logger: logger).first else { return nil }
+            let summary = try await Self.summary(connection, campaign, at: Date(), logger: logger)
+            let (from, until) = (campaign.validFrom.millis, campaign.validUntil.millis)
+            // The members' purchases through identity merges, in the currency most of them used.
+            var currencies: [(String, Int64)] = []
+            for try await row in try await connection.query(
+                """
+                SELECT o.currency, COUNT(*) AS n FROM campaign_members m LEFT JOIN customer_aliases a ON a.alias = m.customer
+                JOIN orders o ON o.customer = COALESCE(a.target, m.customer) AND o.at_ms >= \(from) AND o.at_ms < \(until)
+                WHERE m.campaign = \(id.rawValue) GROUP BY o.currency ORDER BY n DESC, o.currency
+                """,
+                logger: logger
+            ).decode((String, Int64).self) {
+                currencies.append(row)
+            }
+            let currency = currencies.first.flatMap { Currency(rawValue: $0.0) }
+            let otherOrders = Int(currencies.dropFirst().reduce(0) { $0 + $1.1 })
+            var rows: [CampaignReport.MemberRow] = []
+            for try await (customer, holdout, channel, store, purchases, spend, redemptions) in try await connection.query(
+                """
+                SELECT m.customer, m.holdout, o.channel, o.store, COUNT(o.id) FILTER (WHERE o.kind = 'sale'),
+                    COALESCE(SUM(CASE o.kind WHEN 'sale' THEN o.total ELSE -o.total END), 0)::BIGINT, COUNT(o.id) FILTER (WHERE o.offer = \(id.rawValue))
+                FROM campaign_members m LEFT JOIN customer_aliases a ON a.alias = m.customer
+                LEFT JOIN orders o ON o.customer = COALESCE(a.target, m.customer) AND o.at_ms >= \(from) AND o.at_ms < \(until)
+                    AND o.currency = \(currency?.rawValue ?? "")
+                WHERE m.campaign = \(id.rawValue) GROUP BY m.customer, m.holdout, o.channel, o.store
+                """,
+                logger: logger
+            ).decode((String, Bool, String?, String?, Int64, Int64, Int64).self) {
+                rows.append(CampaignReport.MemberRow(
+                    customer: customer, holdout: holdout, channel: channel, store: store, purchases: Int(purchases), spend: spend, redemptions: Int(redemptions)
+                ))
+            }
+            var redemptions: [Int64: CampaignReport.Redemption] = [:]
+            for try await (orderID, code, total, sku, quantity, amount) in try await connection.query(
+                """
+                SELECT o.id, o.currency, o.total, l.sku, l.quantity, l.amount FROM orders o JOIN order_lines l ON l.order_id = o.id
+                WHERE o.offer = \(id.rawValue) AND o.kind = 'sale' ORDER BY o.id, l.line
+                """,
+                logger: logger
+            ).decode((Int64, String, Int64, String, Int64, Int64).self) {
+                guard let money = Currency(rawValue: code) else { continue }
+                // The unit price back from the line's amount, which is what the discount is worked out from.
+                redemptions[orderID, default: CampaignReport.Redemption(total: Money(amount: total, currency: money), lines: [])]
+                    .lines.append(SaleLine(sku: sku, quantity: quantity, unitPrice: Money(amount: amount / max(1, quantity), currency: money)))
+            }
+            return CampaignReport.make(summary, currency: currency, rows: rows, redemptions: Array(redemptions.values), otherCurrencyOrders: otherOrders)
+        }
+    }
+
     /// One campaign's pass over the customers changed since `cursor`, up to
     /// the last change sequence committed (one still being written is seen
     /// by the next pass).

@@ -63,6 +63,66 @@ extension SQLiteHubStore {
         }
     }
 
+    public func campaignReport(_ id: CampaignID) async throws(HubError) -> CampaignReport? {
+        try await read { db in
+            guard let campaign = try Self.loadCampaigns(db, where: "WHERE id = ?", arguments: [id.rawValue]).first?.campaign else { return nil }
+            let summary = try Self.summary(db, campaign, at: Date())
+            let window: StatementArguments = [campaign.validFrom.millis, campaign.validUntil.millis]
+            // The members' purchases through identity merges, in the currency most of them used.
+            let members = """
+                FROM campaign_members m LEFT JOIN customer_aliases a ON a.alias = m.customer
+                """
+            let currencies = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.currency, COUNT(*) AS n \(members)
+                    JOIN orders o ON o.customer = COALESCE(a.target, m.customer) AND o.at_ms >= ? AND o.at_ms < ?
+                    WHERE m.campaign = ? GROUP BY o.currency ORDER BY n DESC, o.currency
+                    """,
+                arguments: window + [id.rawValue]
+            )
+            let currency = currencies.first.flatMap { Currency(rawValue: $0["currency"] as String) }
+            let otherOrders = currencies.dropFirst().reduce(0) { $0 + ($1["n"] as Int) }
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.customer, m.holdout, o.channel, o.store, COALESCE(SUM(o.kind = 'sale'), 0) AS purchases,
+                        COALESCE(SUM(CASE o.kind WHEN 'sale' THEN o.total ELSE -o.total END), 0) AS spend, COALESCE(SUM(o.offer = ?), 0) AS redemptions
+                    \(members)
+                    LEFT JOIN orders o ON o.customer = COALESCE(a.target, m.customer) AND o.at_ms >= ? AND o.at_ms < ? AND o.currency = ?
+                    WHERE m.campaign = ? GROUP BY m.customer, m.holdout, o.channel, o.store
+                    """,
+                arguments: [id.rawValue] + window + [currency?.rawValue ?? "", id.rawValue]
+            ).map { row in
+                CampaignReport.MemberRow(
+                    customer: row["customer"], holdout: row["holdout"], channel: row["channel"], store: row["store"], purchases: row["purchases"],
+                    spend: row["spend"], redemptions: row["redemptions"]
+                )
+            }
+            var redemptions: [Int64: CampaignReport.Redemption] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, currency, total FROM orders WHERE offer = ? AND kind = 'sale'", arguments: [id.rawValue]) {
+                guard let code = Currency(rawValue: row["currency"] as String) else { continue }
+                redemptions[row["id"]] = CampaignReport.Redemption(total: Money(amount: row["total"], currency: code), lines: [])
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT l.order_id, l.sku, l.quantity, l.amount FROM order_lines l JOIN orders o ON o.id = l.order_id
+                    WHERE o.offer = ? AND o.kind = 'sale' ORDER BY l.order_id, l.line
+                    """,
+                arguments: [id.rawValue]
+            ) {
+                let orderID: Int64 = row["order_id"]
+                guard let total = redemptions[orderID]?.total else { continue }
+                let quantity: Int64 = row["quantity"]
+                let amount: Int64 = row["amount"]
+                // The unit price back from the line's amount, which is what the discount is worked out from.
+                redemptions[orderID]?.lines.append(SaleLine(sku: row["sku"], quantity: quantity, unitPrice: Money(amount: amount / max(1, quantity), currency: total.currency)))
+            }
+            return CampaignReport.make(summary, currency: currency, rows: rows, redemptions: Array(redemptions.values), otherCurrencyOrders: otherOrders)
+        }
+    }
+
     /// One campaign's pass over the customers changed since `cursor`.
     private static func assignMembers(_ db: Database, _ campaign: Campaign, after cursor: Int64, at time: Date) throws -> Int {
         let through = try Int64.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'change_seq'") ?? 0
