@@ -15,7 +15,7 @@ struct Record: AsyncParsableCommand {
               omnisync-agent record scan --card 4000123412341234
               echo '{"card":"4000123412341234","set":{"email":"ada@example.com"}}' | omnisync-agent record profile --json-file -
             """,
-        subcommands: [RecordSale.self, RecordReturn.self, RecordScan.self, RecordProfile.self]
+        subcommands: [RecordSale.self, RecordReturn.self, RecordScan.self, RecordProfile.self, RecordFeedback.self]
     )
 }
 
@@ -105,6 +105,24 @@ struct RecordProfile: AsyncParsableCommand {
     @OptionGroup var options: RecordOptions
     func validate() throws { try options.requireJSONFile() }
     func run() async throws { try await options.record(.profile) }
+}
+
+struct RecordFeedback: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "feedback",
+        abstract: "Record a customer's satisfaction (a score from 0 to 10, a comment), at a till or a kiosk.",
+        discussion: """
+            The JSON: {"score": 0..10, "comment"?: "...", "card"?|"customer"?: ..., "receipt"?: "..."}; anonymous when \
+            no customer is named. The comment is personal data: masked in listings, erased with the customer.
+
+            Examples:
+              omnisync-agent record feedback --json-file feedback.json
+              echo '{"score":9,"comment":"Quick and friendly","receipt":"R-1001"}' | omnisync-agent record feedback --json-file -
+            """
+    )
+    @OptionGroup var options: RecordOptions
+    func validate() throws { try options.requireJSONFile() }
+    func run() async throws { try await options.record(.feedback) }
 }
 
 struct RecordScan: AsyncParsableCommand {

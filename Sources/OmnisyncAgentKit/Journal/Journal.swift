@@ -36,6 +36,7 @@ enum Journal {
         switch entry.event {
         case .sale(let sale): receipt = sale.receipt
         case .return(let ret): (receipt, originalReceipt) = (ret.receipt, ret.originalReceipt)
+        case .feedback(let feedback): receipt = feedback.receipt
         case .scan, .profile: break
         }
         let body = try entry.canonicalBytes()

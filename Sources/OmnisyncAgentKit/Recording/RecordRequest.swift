@@ -7,6 +7,7 @@ public enum RecordRequest: Sendable, Hashable {
     case `return`(ReturnRequest)
     case scan(ScanRequest)
     case profile(ProfileRequest)
+    case feedback(FeedbackRequest)
 
     /// Decodes the JSON of `kind` as the data contract describes it, failing
     /// with one line naming the offending field.
@@ -17,6 +18,7 @@ public enum RecordRequest: Sendable, Hashable {
             case .return: return .return(try WireCoding.decode(ReturnRequest.self, from: json))
             case .scan: return .scan(try WireCoding.decode(ScanRequest.self, from: json))
             case .profile: return .profile(try WireCoding.decode(ProfileRequest.self, from: json))
+            case .feedback: return .feedback(try WireCoding.decode(FeedbackRequest.self, from: json))
             }
         } catch {
             throw AgentError(.invalidInput, "invalid \(kind.rawValue): \(error.description)")

@@ -101,6 +101,15 @@ struct Recorder {
             )
             return Resolved(event: .return(event), enrolled: enrolled)
 
+        case .feedback(let feedback):
+            // Anonymous unless the customer is named; an unknown card enrols them, as at the till.
+            let (customer, enrolled) = try resolveCustomer(feedback.reference, in: db, now: now)
+            let event = FeedbackEvent(
+                customer: customer, card: feedback.reference.card, enrolled: enrolled, score: feedback.score, comment: feedback.comment,
+                receipt: feedback.receipt
+            )
+            return Resolved(event: .feedback(event), enrolled: enrolled)
+
         case .scan(let scan):
             let (customer, enrolled) = try resolveCustomer(CustomerReference(card: scan.card), in: db, now: now)
             return Resolved(event: .scan(ScanEvent(customer: customer!, card: scan.card, enrolled: enrolled)), enrolled: enrolled)

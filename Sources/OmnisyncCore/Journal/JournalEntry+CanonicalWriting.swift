@@ -33,7 +33,7 @@ struct CanonicalJSONWriter {
         case .sale(let sale): guard self.sale(sale) else { return false }
         case .return(let ret): guard self.return(ret) else { return false }
         case .scan(let scan): guard self.scan(scan) else { return false }
-        case .profile: return false
+        case .profile, .feedback: return false
         }
         key("hlc")
         guard string(entry.hlc.description) else { return false }

@@ -27,8 +27,8 @@ extension JournalEntry {
     }
 
     /// The entry without personal data, kept after its customer is erased:
-    /// the card, field values and tags go; amounts, lines and receipts (the
-    /// business record) stay.
+    /// the card, field values, tags and feedback comments go; amounts, lines,
+    /// receipts and scores (the business record) stay.
     public func redactingPersonalData() -> JournalEntry {
         var copy = self
         switch event {
@@ -47,6 +47,11 @@ extension JournalEntry {
             change.addTags = []
             change.removeTags = []
             copy.event = .profile(change)
+        case .feedback(var feedback):
+            // What the customer wrote goes; the score stays (it is no personal datum).
+            feedback.card = nil
+            feedback.comment = nil
+            copy.event = .feedback(feedback)
         }
         return copy
     }

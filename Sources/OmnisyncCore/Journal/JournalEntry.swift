@@ -62,6 +62,7 @@ extension JournalEntry: Codable {
         case .return: event = .return(try container.decode(ReturnEvent.self, forKey: .data))
         case .scan: event = .scan(try container.decode(ScanEvent.self, forKey: .data))
         case .profile: event = .profile(try container.decode(ProfileEvent.self, forKey: .data))
+        case .feedback: event = .feedback(try container.decode(FeedbackEvent.self, forKey: .data))
         }
     }
 
@@ -79,6 +80,7 @@ extension JournalEntry: Codable {
         case .return(let ret): try container.encode(ret, forKey: .data)
         case .scan(let scan): try container.encode(scan, forKey: .data)
         case .profile(let profile): try container.encode(profile, forKey: .data)
+        case .feedback(let feedback): try container.encode(feedback, forKey: .data)
         }
     }
 }

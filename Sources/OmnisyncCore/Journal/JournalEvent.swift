@@ -4,6 +4,7 @@ public enum JournalEvent: Hashable, Sendable {
     case `return`(ReturnEvent)
     case scan(ScanEvent)
     case profile(ProfileEvent)
+    case feedback(FeedbackEvent)
 
     /// The kind, as written in the entry's `kind` field.
     public var kind: Kind {
@@ -12,6 +13,7 @@ public enum JournalEvent: Hashable, Sendable {
         case .return: .return
         case .scan: .scan
         case .profile: .profile
+        case .feedback: .feedback
         }
     }
 
@@ -22,6 +24,7 @@ public enum JournalEvent: Hashable, Sendable {
         case .return(let ret): ret.customer
         case .scan(let scan): scan.customer
         case .profile(let profile): profile.customer
+        case .feedback(let feedback): feedback.customer
         }
     }
 
@@ -32,10 +35,11 @@ public enum JournalEvent: Hashable, Sendable {
         case .return(let ret): ret.card
         case .scan(let scan): scan.card
         case .profile(let profile): profile.card
+        case .feedback(let feedback): feedback.card
         }
     }
 
     public enum Kind: String, Codable, CaseIterable, Sendable {
-        case sale, `return`, scan, profile
+        case sale, `return`, scan, profile, feedback
     }
 }

@@ -102,12 +102,12 @@ extension ProfileState {
                     )
                 }
             }
-        case .scan:
+        case .scan, .feedback:
             break
         }
         if let card = event.card { cards.insert(card) }
         switch event {
-        case .sale, .return, .scan:
+        case .sale, .return, .scan, .feedback:
             break
         case .profile(let change):
             // In declaration order, so conflicts are reported in a fixed order

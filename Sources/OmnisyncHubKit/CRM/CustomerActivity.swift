@@ -69,7 +69,7 @@ public struct CustomerActivity: Sendable, Hashable, Codable {
             returns += 1
         case .scan:
             visits += 1
-        case .profile:
+        case .profile, .feedback:
             break
         }
         if storeOrders[store] == nil { storeOrders[store] = 0 }

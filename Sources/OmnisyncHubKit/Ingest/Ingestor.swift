@@ -326,6 +326,7 @@ public struct Ingestor: Sendable {
         case .sale(let sale): enrolled = sale.enrolled
         case .scan(let scan): enrolled = scan.enrolled
         case .profile(let change): enrolled = change.enrolled
+        case .feedback(let feedback): enrolled = feedback.enrolled
         case .return: enrolled = false
         }
         guard enrolled, state.customers[target] == nil else {

@@ -20,7 +20,7 @@ struct OrderFact {
             offer = sale.offer
         case .return(let ret):
             (kind, lines, total, receipt, earned, redeemed) = ("return", ret.lines, ret.total, ret.receipt, -ret.pointsReversed, 0)
-        case .scan, .profile:
+        case .scan, .profile, .feedback:
             return nil
         }
     }

@@ -265,6 +265,8 @@ enum PostgresCustomerRows {
             "DELETE FROM conflicts WHERE field = 'card' AND won_value = ANY(\(ids))",
             "DELETE FROM conflicts WHERE field = 'card' AND lost_value = ANY(\(cardValues))",
             "UPDATE card_lookups SET customer = NULL, card_last4 = '****' WHERE customer = ANY(\(ids))",
+            // Their feedback keeps its score (it still counts), not what they wrote nor who they were.
+            "UPDATE feedback SET comment = NULL, customer = NULL WHERE customer = ANY(\(ids))",
         ] {
             try await connection.query(query, logger: logger)
         }

@@ -298,6 +298,23 @@ enum PostgresHubMigrations {
             """,
             "CREATE INDEX offer_overuses_campaign ON offer_overuses (campaign)",
         ]),
+        ("v17: feedback", [
+            """
+            CREATE TABLE feedback (
+                terminal TEXT NOT NULL,
+                seq BIGINT NOT NULL,
+                store TEXT NOT NULL,
+                customer TEXT,
+                at_ms BIGINT NOT NULL,
+                score BIGINT NOT NULL,
+                comment TEXT,
+                receipt TEXT,
+                PRIMARY KEY (terminal, seq)
+            )
+            """,
+            "CREATE INDEX feedback_at ON feedback (at_ms)",
+            "CREATE INDEX feedback_customer ON feedback (customer) WHERE customer IS NOT NULL",
+        ]),
     ]
 
     /// The advisory lock key migrations hold ("omnisync" in ASCII, as a number).

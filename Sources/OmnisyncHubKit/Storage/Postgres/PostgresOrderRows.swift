@@ -8,6 +8,7 @@ enum PostgresOrderRows {
     /// profile changes have none) in two statements: the orders, then their
     /// lines. ('' stands for NULL: arrays carry no optionals.)
     static func insert(_ connection: PostgresConnection, _ entries: [(JournalEntry, CustomerID?)], store: StoreID, logger: Logger) async throws {
+        try await insertFeedback(connection, entries, store: store, logger: logger)
         let facts = entries.compactMap { entry, customer in OrderFact(entry.event).map { (entry, customer, $0) } }
         guard let terminal = facts.first?.0.terminal else { return }
         var ids: [Int64: Int64] = [:]
@@ -30,6 +31,26 @@ enum PostgresOrderRows {
         let lines = facts.flatMap { entry, _, fact in fact.lines.enumerated().map { (ids[entry.seq] ?? 0, Int64($0.offset + 1), $0.element) } }
         try await insertLines(connection, lines, logger: logger)
         try await insertOverrides(connection, entries.map(\.0), store: store, logger: logger)
+    }
+
+    /// The batch's feedback entries as `feedback` rows, in one statement.
+    /// ('' stands for NULL.)
+    private static func insertFeedback(_ connection: PostgresConnection, _ entries: [(JournalEntry, CustomerID?)], store: StoreID, logger: Logger) async throws {
+        let rows: [(JournalEntry, CustomerID?, FeedbackEvent)] = entries.compactMap { entry, customer in
+            guard case .feedback(let feedback) = entry.event else { return nil }
+            return (entry, customer, feedback)
+        }
+        guard let terminal = rows.first?.0.terminal else { return }
+        try await connection.query(
+            """
+            INSERT INTO feedback (terminal, seq, store, customer, at_ms, score, comment, receipt)
+            SELECT \(terminal.rawValue), f.seq, \(store.rawValue), NULLIF(f.customer, ''), f.at, f.score, NULLIF(f.comment, ''), NULLIF(f.receipt, '')
+            FROM unnest(\(rows.map(\.0.seq))::bigint[], \(rows.map { $0.1?.rawValue ?? "" })::text[], \(rows.map(\.0.recordedAt.millis))::bigint[],
+                \(rows.map { Int64($0.2.score) })::bigint[], \(rows.map { $0.2.comment ?? "" })::text[], \(rows.map { $0.2.receipt ?? "" })::text[])
+                AS f(seq, customer, at, score, comment, receipt)
+            """,
+            logger: logger
+        )
     }
 
     /// The batch's price overrides (see ``PriceOverrideRows``), in one

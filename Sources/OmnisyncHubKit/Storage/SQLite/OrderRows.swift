@@ -4,7 +4,8 @@ import OmnisyncCore
 import OmnisyncStorage
 
 /// Sales and returns as facts a query can aggregate (`orders` and
-/// `order_lines`), written when their entry is applied, in its transaction.
+/// `order_lines`), and feedback as `feedback` rows, written when their entry
+/// is applied, in its transaction.
 ///
 /// The journal entry stays the record of what the terminal said (its bytes
 /// as received, under the hash chain); these rows are the hub's reading of
@@ -12,6 +13,16 @@ import OmnisyncStorage
 enum OrderRows {
     /// Records the fact an applied entry carries, if it is a sale or a return.
     static func insert(_ db: Database, entry: JournalEntry, customer: CustomerID?, store: StoreID, channel: String = "store") throws {
+        if case .feedback(let feedback) = entry.event {
+            try db.execute(
+                sql: "INSERT INTO feedback (terminal, seq, store, customer, at_ms, score, comment, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    entry.terminal.rawValue, entry.seq, store.rawValue, customer?.rawValue, entry.recordedAt.millis, feedback.score, feedback.comment,
+                    feedback.receipt,
+                ]
+            )
+            return
+        }
         guard let fact = OrderFact(entry.event) else { return }
         let (kind, lines, total, receipt, earned, redeemed) = (fact.kind, fact.lines, fact.total, fact.receipt, fact.earned, fact.redeemed)
         // The offer column only when there is an offer: migration v5 writes

@@ -419,6 +419,25 @@ enum SQLiteHubMigrations {
                 CREATE INDEX offer_overuses_campaign ON offer_overuses (campaign);
                 """)
         }
+        migrator.registerMigration("v17: feedback") { db in
+            // Satisfaction captured at tills and kiosks, one row per applied
+            // feedback entry; the comment (personal data) goes with an erasure.
+            try db.execute(sql: """
+                CREATE TABLE feedback (
+                    terminal TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    store TEXT NOT NULL,
+                    customer TEXT,
+                    at_ms INTEGER NOT NULL,
+                    score INTEGER NOT NULL,
+                    comment TEXT,
+                    receipt TEXT,
+                    PRIMARY KEY (terminal, seq)
+                ) WITHOUT ROWID;
+                CREATE INDEX feedback_at ON feedback (at_ms);
+                CREATE INDEX feedback_customer ON feedback (customer) WHERE customer IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -147,6 +147,8 @@ extension SQLiteHubStore {
             try db.execute(sql: "DELETE FROM conflicts WHERE field = 'card' AND lost_value = ?", arguments: [card.rawValue])
         }
         try db.execute(sql: "UPDATE card_lookups SET customer = NULL, card_last4 = '****' WHERE customer IN (\(placeholders))", arguments: StatementArguments(ids))
+        // Their feedback keeps its score (it still counts), not what they wrote nor who they were.
+        try db.execute(sql: "UPDATE feedback SET comment = NULL, customer = NULL WHERE customer IN (\(placeholders))", arguments: StatementArguments(ids))
     }
 
     /// Replaces a stored entry's body by its redacted form; an entry that
