@@ -26,6 +26,24 @@ enum CampaignMembership {
         return true
     }
 
+    /// A definition as both backends store it: its JSON, as written by ``WireCoding``.
+    static func stored(_ definition: CampaignDefinition) throws(HubError) -> String {
+        do {
+            return String(decoding: try WireCoding.encode(definition), as: UTF8.self)
+        } catch {
+            throw HubError(.storage, "cannot encode the campaign: \(error)")
+        }
+    }
+
+    /// A stored definition read back.
+    static func definition(_ body: String, id: String) throws(HubError) -> CampaignDefinition {
+        do {
+            return try WireCoding.decode(CampaignDefinition.self, from: Data(body.utf8))
+        } catch {
+            throw HubError(.storage, "the stored campaign \(id) cannot be read: \(error)")
+        }
+    }
+
     /// A new campaign's id: a UUIDv7 from its creation time.
     static func mintID(at time: Date) -> CampaignID {
         var generator = SystemRandomNumberGenerator()

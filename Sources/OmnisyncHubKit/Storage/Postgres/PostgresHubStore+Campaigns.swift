@@ -6,7 +6,7 @@ import PostgresNIO
 extension PostgresHubStore: CampaignStore {
     public func createCampaign(_ definition: CampaignDefinition, at time: Date) async throws(HubError) -> CampaignSummary {
         let campaign = Campaign(id: CampaignMembership.mintID(at: time), definition: definition, createdAt: time)
-        let body = try SQLiteHubStore.encode(definition)
+        let body = try CampaignMembership.stored(definition)
         try await transaction { connection in
             try await connection.query(
                 "INSERT INTO campaigns (id, definition, created_at_ms) VALUES (\(campaign.id.rawValue), \(body), \(time.millis))", logger: logger
@@ -198,7 +198,7 @@ extension PostgresHubStore: CampaignStore {
         ).decode((String, String, Int64, Int64?, Int64).self) {
             guard let createdAt = Date(millis: created) else { throw HubError(.storage, "campaign \(campaignID): unreadable time") }
             let campaign = Campaign(
-                id: try CampaignID(validating: campaignID), definition: try SQLiteHubStore.decode(body, id: campaignID), createdAt: createdAt,
+                id: try CampaignID(validating: campaignID), definition: try CampaignMembership.definition(body, id: campaignID), createdAt: createdAt,
                 stoppedAt: Date(millis: stopped)
             )
             campaigns.append((campaign, cursor))

@@ -6,7 +6,7 @@ public import OmnisyncCore
 extension SQLiteHubStore {
     public func createCampaign(_ definition: CampaignDefinition, at time: Date) async throws(HubError) -> CampaignSummary {
         let campaign = Campaign(id: CampaignMembership.mintID(at: time), definition: definition, createdAt: time)
-        let body = try Self.encode(definition)
+        let body = try CampaignMembership.stored(definition)
         try await write { db in
             try db.execute(
                 sql: "INSERT INTO campaigns (id, definition, created_at_ms) VALUES (?, ?, ?)",
@@ -160,7 +160,7 @@ extension SQLiteHubStore {
             db, sql: "SELECT id, definition, created_at_ms, stopped_at_ms, members_cursor FROM campaigns \(filter) ORDER BY created_at_ms DESC, id DESC",
             arguments: arguments
         ).map { row in
-            let definition = try decode(row["definition"], id: row["id"])
+            let definition = try CampaignMembership.definition(row["definition"], id: row["id"])
             guard let created = Date(millis: row["created_at_ms"] as Int64) else { throw HubError(.storage, "campaign \(row["id"] ?? "?"): unreadable time") }
             return (
                 Campaign(id: try CampaignID(validating: row["id"]), definition: definition, createdAt: created, stoppedAt: Date(millis: row["stopped_at_ms"] as Int64?)),
@@ -178,21 +178,5 @@ extension SQLiteHubStore {
         return CampaignSummary(
             campaign: campaign, treated: counts?["treated"] ?? 0, holdout: counts?["held"] ?? 0, redemptions: redemptions, status: campaign.status(at: time)
         )
-    }
-
-    static func encode(_ definition: CampaignDefinition) throws(HubError) -> String {
-        do {
-            return String(decoding: try WireCoding.encode(definition), as: UTF8.self)
-        } catch {
-            throw HubError(.storage, "cannot encode the campaign: \(error)")
-        }
-    }
-
-    static func decode(_ body: String, id: String) throws(HubError) -> CampaignDefinition {
-        do {
-            return try WireCoding.decode(CampaignDefinition.self, from: Data(body.utf8))
-        } catch {
-            throw HubError(.storage, "the stored campaign \(id) cannot be read: \(error)")
-        }
     }
 }
