@@ -110,10 +110,10 @@ extension Review {
                     print(all ? "no offers used twice" : "no offers used twice waiting for review")
                 } else {
                     Output.table(
-                        headers: ["#", "CAMPAIGN", "CUSTOMER", "TERMINAL", "STORE", "USES", "ALLOWED", "STATE"],
+                        headers: ["#", "CAMPAIGN", "CUSTOMER", "SALE", "USES", "ALLOWED", "STATE"],
                         rows: records.map { record in
-                            [String(record.id ?? 0), record.campaign.rawValue, record.customer.rawValue, "\(record.terminal)#\(record.seq)",
-                             record.store.rawValue, String(record.uses), record.allowed.map(String.init) ?? "-",
+                            [String(record.id ?? 0), record.campaign.rawValue, record.customer.rawValue, record.sale,
+                             String(record.uses), record.allowed.map(String.init) ?? "-",
                              record.approvedAt.map { "approved \(RFC3339.format($0))" } ?? "to review"]
                         }
                     )

@@ -19,7 +19,7 @@ struct Status: AsyncParsableCommand {
     )
 
     @OptionGroup var hub: HubOptions
-    @Flag(help: "Print JSON: { terminals: [...], quarantined, quarantinedOrders, conflicts, overdraftsPendingReview, erasurePurgePending, priceList }.")
+    @Flag(help: "Print JSON: { terminals: [...], quarantined, quarantinedOrders, conflicts, overdraftsPendingReview, offerDoubleUsesPendingReview, erasurePurgePending, priceList }.")
     var json = false
 
     func run() async throws {
@@ -50,7 +50,7 @@ struct Status: AsyncParsableCommand {
                     }
                 )
             }
-            print("quarantined entries: \(report.quarantined)   quarantined orders: \(report.quarantinedOrders)   conflicts: \(report.conflicts)   overdrafts to review: \(report.overdraftsPendingReview)")
+            print("quarantined entries: \(report.quarantined)   quarantined orders: \(report.quarantinedOrders)   conflicts: \(report.conflicts)   overdrafts to review: \(report.overdraftsPendingReview)   offers used twice to review: \(report.offerDoubleUsesPendingReview)")
             if report.priceList.version > 0 {
                 let imported = report.priceList.importedAt.map { " (imported \(Output.age(Date().timeIntervalSince($0))) ago)" } ?? ""
                 print("price list: version \(report.priceList.version)\(imported)   terminals on a stale list: \(report.priceList.staleTerminals)")

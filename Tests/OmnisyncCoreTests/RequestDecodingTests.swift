@@ -32,6 +32,15 @@ import Testing
         #expect(problem(SaleRequest.self, #"{"lines":[\#(line)],"total":{"amount":1299,"currency":"EUR"},"pointsRedeemed":5}"#) == "pointsRedeemed: needs a customer or card to redeem from")
     }
 
+    @Test func anOnlineOrderUsingAnOfferNamesItsCustomer() throws {
+        let order = #"{"orderId":"W-1","channel":"web","at":"2026-12-01T10:00:00Z","lines":[\#(line)],"total":{"amount":1299,"currency":"EUR"},"#
+        #expect(problem(OnlineOrder.self, order + #""offer":"c-1"}"#) == "offer: names an offer but the order names no customer (card, email or phone)")
+        let named = try WireCoding.decode(OnlineOrder.self, from: Data((order + #""customer":{"email":"a@example.com"},"offer":"c-1"}"#).utf8))
+        #expect(named.offer == CampaignID(rawValue: "c-1"))
+        let encoded = try WireCoding.decode(OnlineOrder.self, from: WireCoding.encode(named))
+        #expect(encoded == named, "the offer survives the order's stored form")
+    }
+
     @Test func aReturnNeedsTheOriginalReceipt() {
         #expect(problem(ReturnRequest.self, #"{"lines":[\#(line)],"total":{"amount":1299,"currency":"EUR"}}"#) == "originalReceipt: missing field")
     }

@@ -149,4 +149,52 @@ import Testing
         #expect(report.byStore["S-1"]?.treated.customers == treated.count, "every member counts in every scope")
         #expect(try await hub.store.campaignReport(CampaignID(rawValue: "nope")!) == nil)
     }
+
+    @Test(arguments: StoreBackend.available) func onlineOrdersRedeemOffersAndAUseBeyondTheGrantIsFlaggedOnce(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
+        defer { hub.directory.remove() }
+        let now = Date(millis: Date().millis)!
+        let euro = Currency(rawValue: "EUR")!
+        func order(_ id: String, email: String, offer: CampaignID?) -> OnlineOrder {
+            let money = Money(amount: 800, currency: euro)
+            return OnlineOrder(
+                orderID: id, channel: "web", at: now.addingTimeInterval(60), customer: .init(email: email),
+                lines: [SaleLine(sku: "SHOE", quantity: 1, unitPrice: money)], total: money, offer: offer
+            )
+        }
+        // Two web customers, then a single-use offer for everybody, nobody held out.
+        let known = try await hub.store.recordOnlineOrders([order("W-0", email: "ada@example.com", offer: nil)], at: now)
+        let ada = try #require(known.first?.customer)
+        let definition = CampaignDefinition(
+            name: "Web welcome", offer: Offer(discount: .percent(basisPoints: 2000)), validUntil: now.addingTimeInterval(86_400), holdoutBasisPoints: 0
+        )
+        let id = try await hub.store.createCampaign(definition, at: now).campaign.id
+        #expect(try await hub.store.customer(id: ada)?.state.offers[id]?.value?.uses == 1)
+
+        // The first use is the grant's; the second is kept and flagged, and its resend flags nothing more.
+        let first = try await hub.store.recordOnlineOrders([order("W-1", email: "ada@example.com", offer: id)], at: now)
+        #expect(first.map(\.status) == [.applied] && first.first?.offerFlagged == nil)
+        #expect(try await hub.store.customer(id: ada)?.state.uses(of: id) == 1)
+        let second = try await hub.store.recordOnlineOrders([order("W-2", email: "ada@example.com", offer: id)], at: now)
+        #expect(second.map(\.status) == [.applied] && second.first?.offerFlagged == true)
+        let resent = try await hub.store.recordOnlineOrders([order("W-2", email: "ada@example.com", offer: id)], at: now)
+        #expect(resent.map(\.status) == [.duplicate] && resent.first?.offerFlagged == nil)
+        // A customer the campaign never reached (new since its pass) holds no grant: flagged with nothing allowed.
+        let stranger = try await hub.store.recordOnlineOrders([order("W-3", email: "bob@example.com", offer: id)], at: now)
+        #expect(stranger.first?.offerFlagged == true)
+
+        let flagged = try await hub.store.offerOveruses(includeApproved: false)
+        #expect(flagged.map(\.orderID) == ["W-2", "W-3"])
+        #expect(flagged.allSatisfy { $0.channel == "web" && $0.terminal == nil && $0.store == nil && $0.seq == nil && $0.campaign == id })
+        #expect(flagged.map(\.uses) == [2, 1] && flagged.map(\.allowed) == [1, nil])
+        #expect(flagged.first?.customer == ada && flagged.first?.sale == "web order W-2")
+        let approved = try await hub.store.approveOfferOveruse(try #require(flagged.first?.id), note: "goodwill", at: now)
+        #expect(approved.orderID == "W-2" && approved.note == "goodwill")
+        #expect(try await hub.store.offerOveruses(includeApproved: false).map(\.orderID) == ["W-3"])
+
+        // The report counts the members' web redemptions under the web channel (Bob is no member).
+        let report = try #require(try await hub.store.campaignReport(id))
+        #expect(report.overall.treated.redemptions == 2)
+        #expect(report.byChannel["web"]?.treated.redemptions == 2)
+    }
 }

@@ -185,6 +185,44 @@ import Testing
         #expect(record.note == "loyal customer" && record.approvedAt != nil)
     }
 
+    @Test(arguments: StoreBackend.available) func offersUsedTwiceAreListedAndApprovedWithANote(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
+        defer { hub.directory.remove() }
+        let euro = Currency(rawValue: "EUR")!
+        let money = Money(amount: 800, currency: euro)
+        func order(_ id: String, offer: CampaignID?) -> OnlineOrder {
+            OnlineOrder(
+                orderID: id, channel: "web", at: Date(), customer: .init(email: "ada@example.com"),
+                lines: [SaleLine(sku: "SHOE", quantity: 1, unitPrice: money)], total: money, offer: offer
+            )
+        }
+        let customer = try #require(try await hub.store.recordOnlineOrders([order("W-0", offer: nil)], at: Date()).first?.customer)
+        let now = Date(millis: Date().millis)!
+        let campaign = try await hub.store.createCampaign(
+            CampaignDefinition(name: "Welcome", offer: Offer(discount: .percent(basisPoints: 2000)), validUntil: now.addingTimeInterval(3600), holdoutBasisPoints: 0),
+            at: now
+        ).campaign.id
+        _ = try await hub.store.recordOnlineOrders([order("W-1", offer: campaign), order("W-2", offer: campaign)], at: now)
+        let id = try #require(try await hub.store.offerOveruses(includeApproved: false).first?.id)
+        #expect(try await hub.store.status().offerDoubleUsesPendingReview == 1)
+        let cookie = "\(DashboardSession.cookieName)=\(DashboardSession.issue(.session, adminToken: hub.adminToken, now: Date()))"
+        let (listed, approved, after) = try await hub.test { client in
+            let listed = try await Self.get(client, "/dashboard/review", cookie: cookie)
+            let approved = try await Self.post(
+                client, "/dashboard/review/offers/\(id)/approve", cookie: cookie, form: [("form", try Self.formToken(in: listed)), ("note", "goodwill")]
+            )
+            return (listed, approved, try await Self.get(client, "/dashboard/review?approvedOffer=\(id)", cookie: cookie))
+        }
+        #expect(listed.html.contains("used by web order W-2: use 2 of 1 allowed"))
+        #expect(listed.html.contains(customer.rawValue) && listed.html.contains(campaign.rawValue))
+        #expect(listed.html.contains(#"<span class="badge">1</span>"#), "the nav counts the double use")
+        #expect(approved.status == .seeOther && approved.location == "/dashboard/review?approvedOffer=\(id)#offers")
+        #expect(after.html.contains("Double use #\(id) approved.") && after.html.contains("No offer waits for review."))
+        let record = try #require(try await hub.store.offerOveruses(includeApproved: true).first)
+        #expect(record.note == "goodwill" && record.approvedAt != nil)
+        #expect(try await hub.store.status().offerDoubleUsesPendingReview == 0)
+    }
+
     @Test(arguments: StoreBackend.available) func customerSearchShowsTheMaskedViewAndRevealsOnRequest(_ backend: StoreBackend) async throws {
         let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }

@@ -131,6 +131,33 @@ import Testing
         #expect(stored["promotion P-1"] == " AIX-09 LYON-02 PARIS-01 ")
     }
 
+    @Test func offerDoubleUsesStoredBeforeVersion18KeepTheirTillAndNumber() async throws {
+        let directory = try TemporaryDirectory("hub-migration-overuses")
+        defer { directory.remove() }
+        let path = directory.appending("hub.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteHubMigrations.migrator.migrate(queue, upTo: "v17: feedback")
+        try await queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO offer_overuses (campaign, customer, terminal, store, seq, uses, allowed, detected_at_ms, approved_at_ms, note)
+                VALUES ('c-1', '0190a1b2-0000-7000-8000-000000000001', 'T-1', 'S-1', 42, 2, 1, 1000, 2000, 'storm')
+                """)
+        }
+        try queue.close()
+        let store = try SQLiteHubStore(path: path)
+        let records = try await store.offerOveruses(includeApproved: true)
+        #expect(records.count == 1)
+        let record = try #require(records.first)
+        #expect(record.terminal?.rawValue == "T-1" && record.store?.rawValue == "S-1" && record.seq == 42 && record.channel == nil)
+        #expect(record.uses == 2 && record.allowed == 1 && record.note == "storm" && record.approvedAt == Date(millis: 2000))
+        // Numbering goes on after the copied rows.
+        let next = OfferOveruseRecord(
+            campaign: record.campaign, customer: record.customer, channel: "web", orderID: "W-1", uses: 3, allowed: 1, detectedAt: Date(millis: 3000)!
+        )
+        try await store.write { db in try OfferOveruseRows.insert(db, next) }
+        #expect(try await store.offerOveruses(includeApproved: true).map(\.id) == [record.id, (record.id ?? 0) + 1])
+    }
+
     @Test(.enabled(if: PostgresScratch.serverURL != nil, "needs the test PostgreSQL server (scripts/test starts one)"))
     func priceRowsWrittenBeforeVersion14AreScopedToTheirStoresBySQLOnPostgreSQL() async throws {
         let store = try await PostgresHubStore(url: try await PostgresScratch.database("migrate-prices"))

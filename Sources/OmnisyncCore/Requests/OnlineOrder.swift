@@ -3,7 +3,7 @@ public import Foundation
 /// An order from another sales channel (the web shop, an app), as a channel
 /// integration sends it to the hub (`POST /v1/orders`) or as a history file
 /// holds it (`omnisync-hub import orders FILE.jsonl`, one a line):
-/// `{ "orderId", "channel", "at", "customer": { "card"?, "email"?, "phone"? }, "lines", "total" }`.
+/// `{ "orderId", "channel", "at", "customer": { "card"?, "email"?, "phone"? }, "lines", "total", "offer"? }`.
 ///
 /// The customer's identifiers are kept as sent: the hub normalises them
 /// (``EmailAddress``, ``PhoneNumber``) and quarantines an order whose
@@ -20,6 +20,10 @@ public struct OnlineOrder: Hashable, Sendable {
     public var customer: Identifiers
     public var lines: [SaleLine]
     public var total: Money
+    /// The campaign whose offer the order used: counted against the
+    /// customer's grant like a till's sale, and flagged for review at the
+    /// hub when the customer holds no such grant, or has used it up.
+    public var offer: CampaignID?
 
     /// How the channel knows the customer, each as typed there.
     public struct Identifiers: Hashable, Sendable, Codable {
@@ -52,13 +56,14 @@ public struct OnlineOrder: Hashable, Sendable {
         }
     }
 
-    public init(orderID: String, channel: String, at: Date, customer: Identifiers, lines: [SaleLine], total: Money) {
+    public init(orderID: String, channel: String, at: Date, customer: Identifiers, lines: [SaleLine], total: Money, offer: CampaignID? = nil) {
         self.orderID = orderID
         self.channel = channel
         self.at = at
         self.customer = customer
         self.lines = lines
         self.total = total
+        self.offer = offer
     }
 
     /// 1 to 100 printable ASCII characters: order numbers are the shop's own.
@@ -75,7 +80,7 @@ public struct OnlineOrder: Hashable, Sendable {
 
 extension OnlineOrder: Codable {
     enum CodingKeys: String, CodingKey {
-        case orderId, channel, at, customer, lines, total
+        case orderId, channel, at, customer, lines, total, offer
     }
 
     public init(from decoder: any Decoder) throws {
@@ -89,11 +94,13 @@ extension OnlineOrder: Codable {
         }
         let at = try container.decode(Date.self, forKey: .at)
         let body = try ReceiptBody(from: container, lines: .lines, total: .total, receipt: nil)
-        self.init(
-            orderID: orderID, channel: channel, at: at,
-            customer: try container.decodeIfPresent(Identifiers.self, forKey: .customer) ?? Identifiers(),
-            lines: body.lines, total: body.total
-        )
+        let customer = try container.decodeIfPresent(Identifiers.self, forKey: .customer) ?? Identifiers()
+        let offer = try container.decodeIfPresent(CampaignID.self, forKey: .offer)
+        if offer != nil && customer.isEmpty {
+            // A grant belongs to a customer: an anonymous order cannot hold one.
+            throw container.invalid(.offer, "names an offer but the order names no customer (card, email or phone)")
+        }
+        self.init(orderID: orderID, channel: channel, at: at, customer: customer, lines: body.lines, total: body.total, offer: offer)
     }
 
     /// The same document as it is sent: what the hub keeps of a quarantined
@@ -106,5 +113,6 @@ extension OnlineOrder: Codable {
         try container.encode(customer, forKey: .customer)
         try container.encode(lines, forKey: .lines)
         try container.encode(total, forKey: .total)
+        try container.encodeIfPresent(offer, forKey: .offer)
     }
 }

@@ -58,15 +58,24 @@ public enum OnlineOrderIngestor {
         ReplicaID(rawValue: "@ch." + channel)!
     }
 
+    /// What applying an order did: the customer's record after it, and the
+    /// offer it used beyond the customer's grant (or without one), to flag
+    /// for review as a till's double use is.
+    public struct Applied: Sendable {
+        public var record: CustomerRecord
+        public var offerOveruse: ProfileState.ApplyReport.OfferOveruse?
+    }
+
     /// Applies `order` to `record` (the customer the identity names, or a
     /// new one): the identifiers fill the profile's empty fields and index the
     /// card (never overwriting what is there: an order from last year must
     /// not undo this week's edit at a till), the order earns points under
-    /// `policy` on its channel's counter, and the activity counts it.
+    /// `policy` on its channel's counter, uses its offer like a till's sale
+    /// (so every till sees the offer used), and the activity counts it.
     /// Changes nothing when it throws.
     public static func apply(
         _ order: OnlineOrder, identity: Identity, to record: CustomerRecord, policy: LoyaltyPolicy, stamp: HLCTimestamp
-    ) throws(ApplyError) -> CustomerRecord {
+    ) throws(ApplyError) -> Applied {
         var updated = record
         let id = record.state.id
         var fill: [ProfileField: String?] = [:]
@@ -77,13 +86,15 @@ public enum OnlineOrderIngestor {
         }
         let sale = SaleEvent(
             customer: id, card: identity.card, enrolled: false, lines: order.lines, total: order.total, receipt: nil,
-            pointsEarned: policy.pointsEarned(by: order.total), pointsRedeemed: 0
+            pointsEarned: policy.pointsEarned(by: order.total), pointsRedeemed: 0, offer: order.offer
         )
-        try updated.state.apply(.sale(sale), by: replica(of: order.channel), at: stamp) { "order \(order.orderID) of channel \(order.channel)" }
+        let report = try updated.state.apply(.sale(sale), by: replica(of: order.channel), at: stamp) {
+            "order \(order.orderID) of channel \(order.channel)"
+        }
         if !updated.state.isErased {
             try updated.activity.apply(online: order)
         }
-        return updated
+        return Applied(record: updated, offerOveruse: report.offerOveruse)
     }
 
     /// The last four characters, for messages and logs (personal data is masked).

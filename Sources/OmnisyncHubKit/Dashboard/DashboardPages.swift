@@ -53,8 +53,19 @@ struct DashboardPages: Sendable {
                 "detected": TerminalBoard.clock(overdraft.detectedAt), "formToken": form,
             ]
         }
-        let notice = request.uri.queryParameters["approved"].flatMap { Int64($0) }.map { "Overdraft #\($0) approved." }
-        return try await page("review", ["overdrafts": rows], title: "Review", active: "/dashboard/review", request: request, notice: notice)
+        let offers: [[String: Any]] = try await store.offerOveruses(includeApproved: false).map { overuse in
+            [
+                "id": overuse.id ?? 0, "customer": overuse.customer.rawValue, "campaign": overuse.campaign.rawValue, "sale": overuse.sale,
+                "uses": overuse.uses, "allowed": overuse.allowed.map(String.init) ?? "none", "detected": TerminalBoard.clock(overuse.detectedAt),
+                "formToken": form,
+            ]
+        }
+        let params = request.uri.queryParameters
+        let notice = params["approved"].flatMap { Int64($0) }.map { "Overdraft #\($0) approved." }
+            ?? params["approvedOffer"].flatMap { Int64($0) }.map { "Double use #\($0) approved." }
+        return try await page(
+            "review", ["overdrafts": rows, "offers": offers], title: "Review", active: "/dashboard/review", request: request, notice: notice
+        )
     }
 
     func customers(_ request: Request) async throws -> Response {
@@ -134,7 +145,7 @@ struct DashboardPages: Sendable {
         let nav = [
             item("/dashboard", "Terminals"),
             item("/dashboard/quarantine", "Quarantine", waiting: counts.quarantined),
-            item("/dashboard/review", "Review", waiting: counts.overdraftsPendingReview),
+            item("/dashboard/review", "Review", waiting: counts.overdraftsPendingReview + counts.offerDoubleUsesPendingReview),
             item("/dashboard/customers", "Customers"),
         ]
         var layout: [String: Any] = [

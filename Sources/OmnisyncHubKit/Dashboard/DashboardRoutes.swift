@@ -85,6 +85,15 @@ enum DashboardRoutes {
             context.logger.info("overdraft approved from the dashboard", metadata: ["overdraft": "\(id)"])
             return DashboardPages.redirect(to: "/dashboard/review?approved=\(id)")
         }
+        signedIn.post("review/offers/:id/approve") { request, context in
+            let text = try context.parameters.require("id")
+            guard let id = Int64(text) else { throw HubError(.malformedRequest, "double use ids are numbers; got '\(text)'") }
+            let form = try await DashboardForm.read(request, as: DashboardForm.Approve.self, checking: adminToken)
+            let note = form.note?.trimmingCharacters(in: .whitespacesAndNewlines)
+            _ = try await store.approveOfferOveruse(id, note: note?.isEmpty == false ? note : nil, at: now())
+            context.logger.info("offer double use approved from the dashboard", metadata: ["doubleUse": "\(id)"])
+            return DashboardPages.redirect(to: "/dashboard/review?approvedOffer=\(id)#offers")
+        }
         signedIn.get("customers") { request, _ in
             try await pages.customers(request)
         }

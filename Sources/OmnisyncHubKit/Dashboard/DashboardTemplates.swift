@@ -72,6 +72,7 @@ enum DashboardTemplates {
           <li class="tile"><a href="/dashboard/quarantine"><span class="count">{{quarantined}}</span> entries in quarantine</a></li>
           <li class="tile"><span class="count">{{quarantinedOrders}}</span> online orders in quarantine</li>
           <li class="tile"><a href="/dashboard/review"><span class="count">{{overdrafts}}</span> overdrafts to review</a></li>
+          <li class="tile"><a href="/dashboard/review#offers"><span class="count">{{offerDoubleUses}}</span> offers used twice to review</a></li>
           <li class="tile"><span class="count">{{conflicts}}</span> conflicts logged</li>
           <li class="tile{{#hasStalePriceLists}} state-behind{{/hasStalePriceLists}}"><span class="count">{{stalePriceLists}}</span> on a stale price list ({{priceListVersion}})</li>
         </ul>
@@ -139,6 +140,22 @@ enum DashboardTemplates {
           </form>
         </article>
         {{/overdrafts}}
+        <h1 id="offers">Offers used twice</h1>
+        <p>A single-use offer honoured twice: two stores that were both offline, or a store and the web shop; or an offer
+        the customer did not hold. The sale stands; approve after looking at the stores' last syncs.</p>
+        {{^offers}}<p class="empty">No offer waits for review.</p>{{/offers}}
+        {{#offers}}
+        <article class="card">
+          <h2>#{{id}} · <a href="/dashboard/customers/{{customer}}">{{customer}}</a></h2>
+          <p>Offer of campaign {{campaign}} used by {{sale}}: use {{uses}} of {{allowed}} allowed.</p>
+          <p><small>Detected {{detected}}</small></p>
+          <form method="post" action="/dashboard/review/offers/{{id}}/approve" class="actions">
+            <input type="hidden" name="form" value="{{formToken}}">
+            <label>Note <input name="note" maxlength="500" placeholder="why it is fine"></label>
+            <button>Approve</button>
+          </form>
+        </article>
+        {{/offers}}
         """
 
     static let customers = """

@@ -43,6 +43,7 @@ public struct TerminalBoard: Sendable {
     public var quarantined: Int
     public var quarantinedOrders: Int
     public var overdrafts: Int
+    public var offerDoubleUses: Int
     public var conflicts: Int
     public var erasurePurgePending: Bool
     /// Terminals on a stale price list, and the current one ("version 3", "none yet").
@@ -84,6 +85,7 @@ public struct TerminalBoard: Sendable {
         quarantined = report.quarantined
         quarantinedOrders = report.quarantinedOrders
         overdrafts = report.overdraftsPendingReview
+        offerDoubleUses = report.offerDoubleUsesPendingReview
         conflicts = report.conflicts
         erasurePurgePending = report.erasurePurgePending
         stalePriceLists = report.priceList.staleTerminals

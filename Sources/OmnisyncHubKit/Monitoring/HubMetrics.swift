@@ -88,6 +88,7 @@ public final class HubMetrics: Sendable {
         registry.makeGauge(descriptor: Self.quarantinedOrders).set(Double(status.quarantinedOrders))
         registry.makeGauge(descriptor: Self.conflicts).set(Double(status.conflicts))
         registry.makeGauge(descriptor: Self.overdrafts).set(Double(status.overdraftsPendingReview))
+        registry.makeGauge(descriptor: Self.offerDoubleUses).set(Double(status.offerDoubleUsesPendingReview))
         registry.makeGauge(descriptor: Self.erasurePurgePending).set(to: status.erasurePurgePending ? 1 : 0)
 
         let gone = terminalLabels.withLock { previous in
@@ -139,5 +140,8 @@ public final class HubMetrics: Sendable {
     static var quarantinedOrders: MetricNameDescriptor { name("quarantined", "orders", "Orders of other channels set aside because an identifier is unusable.") }
     static var conflicts: MetricNameDescriptor { name("conflicts", "", "Concurrent profile edits resolved by the merge rules (the conflict log).") }
     static var overdrafts: MetricNameDescriptor { name("overdrafts_pending_review", "", "Offline over-redemptions waiting for head office's review.") }
+    static var offerDoubleUses: MetricNameDescriptor {
+        name("offer_double_uses_pending_review", "", "Offers used beyond their grant (a single-use offer honoured twice) waiting for head office's review.")
+    }
     static var erasurePurgePending: MetricNameDescriptor { name("erasure_purge_pending", "", "1 while an erased customer's old data may remain in the write-ahead log.") }
 }

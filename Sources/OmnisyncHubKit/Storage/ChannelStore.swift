@@ -75,14 +75,21 @@ public struct OnlineOrderOutcome: Sendable, Hashable, Codable {
     /// True when the order made a new customer.
     public var created: Bool
     public var reason: String?
+    /// True when the order used its offer beyond the customer's grant (or
+    /// without one): it is kept and listed in `omnisync-hub review offers`;
+    /// nil otherwise, so the answer carries it only when it happened.
+    public var offerFlagged: Bool?
 
-    public init(orderId: String, channel: String, status: Status, customer: CustomerID?, created: Bool = false, reason: String? = nil) {
+    public init(
+        orderId: String, channel: String, status: Status, customer: CustomerID?, created: Bool = false, reason: String? = nil, offerFlagged: Bool? = nil
+    ) {
         self.orderId = orderId
         self.channel = channel
         self.status = status
         self.customer = customer
         self.created = created
         self.reason = reason
+        self.offerFlagged = offerFlagged
     }
 }
 

@@ -48,6 +48,9 @@ public struct HubStatusReport: Sendable, Hashable, Encodable {
     public var conflicts: Int
     /// Offline over-redemptions waiting for head office's review.
     public var overdraftsPendingReview: Int
+    /// Offers used beyond their grant (two stores, or a store and the web
+    /// shop, honouring a single-use offer) waiting for head office's review.
+    public var offerDoubleUsesPendingReview: Int = 0
     /// True while an erased customer's old data may remain in the database's
     /// write-ahead log because readers kept a checkpoint from completing; the
     /// hub retries on its next write.

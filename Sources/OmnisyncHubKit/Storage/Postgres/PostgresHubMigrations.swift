@@ -315,6 +315,17 @@ enum PostgresHubMigrations {
             "CREATE INDEX feedback_at ON feedback (at_ms)",
             "CREATE INDEX feedback_customer ON feedback (customer) WHERE customer IS NOT NULL",
         ]),
+        ("v18: offers used by online orders", [
+            "ALTER TABLE offer_overuses ALTER COLUMN terminal DROP NOT NULL",
+            "ALTER TABLE offer_overuses ALTER COLUMN store DROP NOT NULL",
+            "ALTER TABLE offer_overuses ALTER COLUMN seq DROP NOT NULL",
+            "ALTER TABLE offer_overuses ADD COLUMN channel TEXT",
+            "ALTER TABLE offer_overuses ADD COLUMN order_id TEXT",
+            """
+            ALTER TABLE offer_overuses ADD CONSTRAINT offer_overuses_sale CHECK (
+                (terminal IS NOT NULL AND store IS NOT NULL AND seq IS NOT NULL) OR (channel IS NOT NULL AND order_id IS NOT NULL))
+            """,
+        ]),
     ]
 
     /// The advisory lock key migrations hold ("omnisync" in ASCII, as a number).

@@ -117,8 +117,10 @@ extension PostgresHubStore: ChannelStore {
                 let record = before ?? CustomerRecord(id: CustomerID(rawValue: UUIDv7.make(unixMillis: at.millis, using: &generator))!)
                 let stamp = clock.tick(wallMillis: at.millis)
                 var updated: CustomerRecord
+                let overuse: ProfileState.ApplyReport.OfferOveruse?
                 do throws(ApplyError) {
-                    updated = try OnlineOrderIngestor.apply(order, identity: identity, to: record, policy: policy, stamp: stamp)
+                    let applied = try OnlineOrderIngestor.apply(order, identity: identity, to: record, policy: policy, stamp: stamp)
+                    (updated, overuse) = (applied.record, applied.offerOveruse)
                 } catch {
                     let reason = "cannot apply: \(error.message)"
                     try await Self.quarantine(connection, order, reason: reason, at: at, logger: logger)
@@ -145,9 +147,16 @@ extension PostgresHubStore: ChannelStore {
                 try await PostgresOrderRows.insert(
                     connection, online: order, customer: updated.state.id, pointsEarned: policy.pointsEarned(by: order.total), logger: logger
                 )
+                if let overuse {
+                    try await Self.insert(connection, OfferOveruseRecord(
+                        campaign: overuse.campaign, customer: updated.state.id, channel: order.channel, orderID: order.orderID, uses: overuse.uses,
+                        allowed: overuse.allowed, detectedAt: at
+                    ), logger: logger)
+                }
                 applied[key] = .some(updated.state.id)
                 outcomes.append(OnlineOrderOutcome(
-                    orderId: order.orderID, channel: order.channel, status: .applied, customer: updated.state.id, created: before == nil
+                    orderId: order.orderID, channel: order.channel, status: .applied, customer: updated.state.id, created: before == nil,
+                    offerFlagged: overuse == nil ? nil : true
                 ))
             }
             try await Self.saveHubClock(connection, clock, logger: logger)

@@ -34,6 +34,7 @@ extension PostgresHubStore: ReviewStore {
                 // Nothing lingers in a log file here: PostgreSQL's old row versions go with VACUUM.
                 erasurePurgePending: false
             )
+            report.offerDoubleUsesPendingReview = try await count("SELECT COUNT(*) FROM offer_overuses WHERE approved_at_ms IS NULL")
             for try await (version, importedAt) in try await connection.query(
                 "SELECT version, imported_at_ms FROM price_versions ORDER BY version DESC LIMIT 1", logger: logger
             ).decode((Int64, Int64).self) {
@@ -63,16 +64,16 @@ extension PostgresHubStore: ReviewStore {
 
     private static func offerOveruses(_ connection: PostgresConnection, includeApproved: Bool, id: Int64?, logger: Logger) async throws -> [OfferOveruseRecord] {
         var records: [OfferOveruseRecord] = []
-        for try await (rowID, campaign, customer, terminal, store, seq, uses, allowed, detected, approved, note) in try await connection.query(
+        for try await (rowID, campaign, customer, terminal, store, seq, channel, orderID, uses, allowed, detected, approved, note) in try await connection.query(
             """
-            SELECT id, campaign, customer, terminal, store, seq, uses, allowed, detected_at_ms, approved_at_ms, note FROM offer_overuses
+            SELECT id, campaign, customer, terminal, store, seq, channel, order_id, uses, allowed, detected_at_ms, approved_at_ms, note FROM offer_overuses
             WHERE (\(includeApproved) OR approved_at_ms IS NULL) AND (\(id)::bigint IS NULL OR id = \(id)) ORDER BY id
             """,
             logger: logger
-        ).decode((Int64, String, String, String, String, Int64, Int64, Int64?, Int64, Int64?, String?).self) {
+        ).decode((Int64, String, String, String?, String?, Int64?, String?, String?, Int64, Int64?, Int64, Int64?, String?).self) {
             records.append(OfferOveruseRecord(
                 id: rowID, campaign: try CampaignID(validating: campaign), customer: try CustomerID(validating: customer),
-                terminal: try TerminalID(validating: terminal), store: try StoreID(validating: store), seq: seq, uses: Int(uses),
+                source: try .init(terminal: terminal, store: store, seq: seq, channel: channel, orderID: orderID), uses: Int(uses),
                 allowed: allowed.map(Int.init), detectedAt: Date(millis: detected) ?? .distantPast, approvedAt: Date(millis: approved), note: note
             ))
         }

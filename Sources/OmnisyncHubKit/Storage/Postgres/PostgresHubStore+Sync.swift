@@ -347,14 +347,7 @@ extension PostgresHubStore: SyncStore {
             try await insert(connection, record, logger: logger)
         }
         for record in output.offerOveruses {
-            try await connection.query(
-                """
-                INSERT INTO offer_overuses (campaign, customer, terminal, store, seq, uses, allowed, detected_at_ms)
-                VALUES (\(record.campaign.rawValue), \(record.customer.rawValue), \(record.terminal.rawValue), \(record.store.rawValue), \(record.seq),
-                    \(Int64(record.uses)), \(record.allowed.map(Int64.init)), \(record.detectedAt.millis))
-                """,
-                logger: logger
-            )
+            try await insert(connection, record, logger: logger)
         }
         for (original, clamped) in output.corrections {
             try await connection.query(
@@ -442,6 +435,17 @@ extension PostgresHubStore: SyncStore {
             INSERT INTO overdrafts (customer, terminal, store, seq, redeemed, balance, allowance, detected_at_ms, approved_at_ms, note)
             VALUES (\(row.customer), \(row.terminal), \(row.store), \(row.seq), \(row.redeemed), \(row.balance), \(row.allowance),
                 \(row.detectedAtMs), \(row.approvedAtMs), \(row.note))
+            """,
+            logger: logger
+        )
+    }
+
+    static func insert(_ connection: PostgresConnection, _ record: OfferOveruseRecord, logger: Logger) async throws {
+        try await connection.query(
+            """
+            INSERT INTO offer_overuses (campaign, customer, terminal, store, seq, channel, order_id, uses, allowed, detected_at_ms)
+            VALUES (\(record.campaign.rawValue), \(record.customer.rawValue), \(record.terminal?.rawValue), \(record.store?.rawValue), \(record.seq),
+                \(record.channel), \(record.orderID), \(Int64(record.uses)), \(record.allowed.map(Int64.init)), \(record.detectedAt.millis))
             """,
             logger: logger
         )

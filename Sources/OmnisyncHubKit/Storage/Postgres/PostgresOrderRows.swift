@@ -80,9 +80,9 @@ enum PostgresOrderRows {
     static func insert(_ connection: PostgresConnection, online order: OnlineOrder, customer: CustomerID?, pointsEarned: Int64, logger: Logger) async throws {
         let id = try await connection.query(
             """
-            INSERT INTO orders (kind, channel, customer, at_ms, currency, total, points_earned, points_redeemed, order_id)
+            INSERT INTO orders (kind, channel, customer, at_ms, currency, total, points_earned, points_redeemed, order_id, offer)
             VALUES ('sale', \(order.channel), \(customer?.rawValue), \(order.at.millis), \(order.total.currency.rawValue), \(order.total.amount),
-                \(pointsEarned), 0, \(order.orderID))
+                \(pointsEarned), 0, \(order.orderID), \(order.offer?.rawValue))
             RETURNING id
             """,
             logger: logger

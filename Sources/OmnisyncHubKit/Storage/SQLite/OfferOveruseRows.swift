@@ -7,12 +7,12 @@ enum OfferOveruseRows {
     static func insert(_ db: Database, _ record: OfferOveruseRecord) throws {
         try db.execute(
             sql: """
-                INSERT INTO offer_overuses (campaign, customer, terminal, store, seq, uses, allowed, detected_at_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO offer_overuses (campaign, customer, terminal, store, seq, channel, order_id, uses, allowed, detected_at_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                record.campaign.rawValue, record.customer.rawValue, record.terminal.rawValue, record.store.rawValue, record.seq, record.uses,
-                record.allowed, record.detectedAt.millis,
+                record.campaign.rawValue, record.customer.rawValue, record.terminal?.rawValue, record.store?.rawValue, record.seq, record.channel,
+                record.orderID, record.uses, record.allowed, record.detectedAt.millis,
             ]
         )
     }
@@ -30,7 +30,8 @@ enum OfferOveruseRows {
         return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map { row in
             OfferOveruseRecord(
                 id: row["id"], campaign: try CampaignID(validating: row["campaign"]), customer: try CustomerID(validating: row["customer"]),
-                terminal: try TerminalID(validating: row["terminal"]), store: try StoreID(validating: row["store"]), seq: row["seq"], uses: row["uses"],
+                source: try .init(terminal: row["terminal"], store: row["store"], seq: row["seq"], channel: row["channel"], orderID: row["order_id"]),
+                uses: row["uses"],
                 allowed: row["allowed"], detectedAt: Date(millis: row["detected_at_ms"] as Int64) ?? .distantPast,
                 approvedAt: Date(millis: row["approved_at_ms"] as Int64?), note: row["note"]
             )

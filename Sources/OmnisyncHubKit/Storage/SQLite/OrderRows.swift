@@ -58,8 +58,8 @@ enum OrderRows {
     /// Records an order of another channel, under its order id.
     static func insert(_ db: Database, online order: OnlineOrder, customer: CustomerID?, pointsEarned: Int64) throws {
         var row = try BoundStatement(db, sql: """
-            INSERT INTO orders (kind, channel, store, terminal, seq, customer, at_ms, currency, total, points_earned, points_redeemed, receipt, order_id)
-            VALUES ('sale', ?, NULL, NULL, NULL, ?, ?, ?, ?, ?, 0, NULL, ?)
+            INSERT INTO orders (kind, channel, store, terminal, seq, customer, at_ms, currency, total, points_earned, points_redeemed, receipt, order_id, offer)
+            VALUES ('sale', ?, NULL, NULL, NULL, ?, ?, ?, ?, ?, 0, NULL, ?, ?)
             """)
         row.bind(order.channel)
         row.bind(customer?.rawValue)
@@ -68,6 +68,7 @@ enum OrderRows {
         row.bind(order.total.amount)
         row.bind(pointsEarned)
         row.bind(order.orderID)
+        row.bind(order.offer?.rawValue)
         try row.execute()
         try insertLines(db, order: db.lastInsertedRowID, order.lines)
     }

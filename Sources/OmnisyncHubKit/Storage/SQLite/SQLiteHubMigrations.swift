@@ -438,6 +438,35 @@ enum SQLiteHubMigrations {
                 CREATE INDEX feedback_customer ON feedback (customer) WHERE customer IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v18: offers used by online orders") { db in
+            // A web order's double use names its channel and order id, not a
+            // till's sale: the till's columns become optional (SQLite cannot
+            // drop NOT NULL in place, so the table is copied), and the order
+            // a channel sent with an offer is counted like a till's sale.
+            try db.execute(sql: """
+                CREATE TABLE offer_overuses_v18 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    campaign TEXT NOT NULL,
+                    customer TEXT NOT NULL,
+                    terminal TEXT,
+                    store TEXT,
+                    seq INTEGER,
+                    channel TEXT,
+                    order_id TEXT,
+                    uses INTEGER NOT NULL,
+                    allowed INTEGER,
+                    detected_at_ms INTEGER NOT NULL,
+                    approved_at_ms INTEGER,
+                    note TEXT,
+                    CHECK ((terminal IS NOT NULL AND store IS NOT NULL AND seq IS NOT NULL) OR (channel IS NOT NULL AND order_id IS NOT NULL))
+                );
+                INSERT INTO offer_overuses_v18 (id, campaign, customer, terminal, store, seq, uses, allowed, detected_at_ms, approved_at_ms, note)
+                    SELECT id, campaign, customer, terminal, store, seq, uses, allowed, detected_at_ms, approved_at_ms, note FROM offer_overuses;
+                DROP TABLE offer_overuses;
+                ALTER TABLE offer_overuses_v18 RENAME TO offer_overuses;
+                CREATE INDEX offer_overuses_campaign ON offer_overuses (campaign);
+                """)
+        }
         return migrator
     }
 }

@@ -91,8 +91,10 @@ extension SQLiteHubStore {
                 let record = before ?? CustomerRecord(id: CustomerID(rawValue: UUIDv7.make(unixMillis: at.millis, using: &generator))!)
                 let stamp = clock.tick(wallMillis: at.millis)
                 var updated: CustomerRecord
+                let overuse: ProfileState.ApplyReport.OfferOveruse?
                 do throws(ApplyError) {
-                    updated = try OnlineOrderIngestor.apply(order, identity: identity, to: record, policy: policy, stamp: stamp)
+                    let applied = try OnlineOrderIngestor.apply(order, identity: identity, to: record, policy: policy, stamp: stamp)
+                    (updated, overuse) = (applied.record, applied.offerOveruse)
                 } catch {
                     let reason = "cannot apply: \(error.message)"
                     try Self.quarantine(db, order, reason: reason, at: at)
@@ -109,9 +111,16 @@ extension SQLiteHubStore {
                 changeSeq += 1
                 try CustomerRows.save(db, updated, before: before, changeSeq: changeSeq)
                 try OrderRows.insert(db, online: order, customer: updated.state.id, pointsEarned: policy.pointsEarned(by: order.total))
+                if let overuse {
+                    try OfferOveruseRows.insert(db, OfferOveruseRecord(
+                        campaign: overuse.campaign, customer: updated.state.id, channel: order.channel, orderID: order.orderID, uses: overuse.uses,
+                        allowed: overuse.allowed, detectedAt: at
+                    ))
+                }
                 applied[key] = .some(updated.state.id)
                 outcomes.append(OnlineOrderOutcome(
-                    orderId: order.orderID, channel: order.channel, status: .applied, customer: updated.state.id, created: before == nil
+                    orderId: order.orderID, channel: order.channel, status: .applied, customer: updated.state.id, created: before == nil,
+                    offerFlagged: overuse == nil ? nil : true
                 ))
             }
             try db.execute(sql: "UPDATE settings SET value = ? WHERE key = 'change_seq'", arguments: [changeSeq])

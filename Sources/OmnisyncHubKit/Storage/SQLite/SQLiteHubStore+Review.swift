@@ -26,6 +26,7 @@ extension SQLiteHubStore {
                 overdraftsPendingReview: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM overdrafts WHERE approved_at_ms IS NULL") ?? 0,
                 erasurePurgePending: try Self.setting(db, Self.purgePendingKey, default: false)
             )
+            report.offerDoubleUsesPendingReview = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM offer_overuses WHERE approved_at_ms IS NULL") ?? 0
             if let latest = try Row.fetchOne(db, sql: "SELECT version, imported_at_ms FROM price_versions ORDER BY version DESC LIMIT 1") {
                 report.priceList = .init(version: latest["version"], importedAt: Date(millis: latest["imported_at_ms"] as Int64?))
             }
