@@ -92,6 +92,30 @@ import Testing
         await #expect(throws: HubError.self) { _ = try await hub.store.stopCampaign(CampaignID(rawValue: "nope")!, at: stopAt) }
     }
 
+    @Test(arguments: StoreBackend.available) func aPassInSmallChunksDrawsTheSameMembersOnceEach(_ backend: StoreBackend) async throws {
+        let hub = try await HubFixture.make(backend)
+        defer { hub.directory.remove() }
+        let token = try await hub.register("T-1", store: "S-1")
+        var factory = EntryFactory(terminal: "T-1")
+        let now = Date(millis: Date().millis)!
+        let definition = CampaignDefinition(
+            name: "Runners", audience: Audience(tags: [Self.running]), offer: Offer(discount: .percent(basisPoints: 1000)),
+            validUntil: now.addingTimeInterval(86_400), holdoutBasisPoints: 2500
+        )
+        // Created before anyone is in the audience: the whole audience joins through the chunked pass.
+        let id = try await hub.store.createCampaign(definition, at: now).campaign.id
+        let customers = try await Self.pushCustomers(hub, token: token, factory: &factory, count: 240)
+        #expect(try await hub.store.assignCampaignMembers(at: now, chunk: 7) == 120)
+        #expect(try await hub.store.assignCampaignMembers(at: now, chunk: 7) == 0, "the cursor moved past every chunk")
+        let summary = try #require(try await hub.store.campaign(id))
+        let held = customers.tagged.filter { HoldoutDraw.isHeldOut(campaign: id, customer: $0, share: 0.25) }
+        #expect(summary.treated == 120 - held.count && summary.holdout == held.count)
+        for customer in customers.tagged {
+            let offer = try await hub.store.customer(id: customer)?.state.offers[id]?.value
+            #expect((offer != nil) == !held.contains(customer))
+        }
+    }
+
     @Test(arguments: StoreBackend.available) func theReportComparesTheGroupsOverTheWindowWithWhatTheOffersCost(_ backend: StoreBackend) async throws {
         let hub = try await HubFixture.make(backend)
         defer { hub.directory.remove() }

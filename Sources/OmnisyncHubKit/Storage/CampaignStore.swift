@@ -25,7 +25,12 @@ public protocol CampaignStore: Sendable {
 
     /// Draws the customers who entered a running campaign's audience since
     /// its last pass (the hourly recompute calls it); returns how many joined.
-    func assignCampaignMembers(at time: Date) async throws(HubError) -> Int
+    ///
+    /// The pass reads the customers changed since the campaign's cursor in
+    /// chunks of `chunk`, each in its own transaction that moves the cursor
+    /// on, so pushes wait for one chunk at most, never for a whole
+    /// million-customer pass, and a pass cut short resumes where it stopped.
+    func assignCampaignMembers(at time: Date, chunk: Int) async throws(HubError) -> Int
 
     /// The treated group against the holdout over the campaign's window
     /// (``CampaignReport``); nil for an unknown campaign.
@@ -77,5 +82,16 @@ public struct CampaignSummary: Sendable, Hashable, Encodable {
         try members.encode(treated, forKey: .treated)
         try members.encode(holdout, forKey: .holdout)
         try members.encode(redemptions, forKey: .redemptions)
+    }
+}
+
+extension CampaignStore {
+    /// Customers a membership transaction reads at most: a few tens of
+    /// milliseconds of work on either backend.
+    public static var membershipChunk: Int { 2_000 }
+
+    /// ``assignCampaignMembers(at:chunk:)`` in chunks of ``membershipChunk``.
+    public func assignCampaignMembers(at time: Date) async throws(HubError) -> Int {
+        try await assignCampaignMembers(at: time, chunk: Self.membershipChunk)
     }
 }

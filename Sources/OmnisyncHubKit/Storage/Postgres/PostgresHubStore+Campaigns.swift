@@ -54,15 +54,29 @@ extension PostgresHubStore: CampaignStore {
         }
     }
 
-    public func assignCampaignMembers(at time: Date) async throws(HubError) -> Int {
-        try await transaction { connection in
-            var joined = 0
-            for (campaign, cursor) in try await Self.loadCampaigns(connection, id: nil, running: true, lock: true, logger: logger) {
-                guard time < campaign.definition.validUntil else { continue }
-                joined += try await Self.assignMembers(connection, campaign, after: cursor, at: time, logger: logger)
-            }
-            return joined
+    public func assignCampaignMembers(at time: Date, chunk: Int) async throws(HubError) -> Int {
+        precondition(chunk > 0, "a membership chunk holds at least one customer")
+        let (campaigns, through) = try await read { connection in
+            (
+                try await Self.loadCampaigns(connection, id: nil, running: true, lock: false, logger: logger).map(\.campaign.id),
+                try await connection.query("SELECT value FROM change_counter WHERE id = 1", logger: logger).collect()[0].decode(Int64.self)
+            )
         }
+        var joined = 0
+        for id in campaigns {
+            while true {
+                let (count, finished) = try await transaction { connection in
+                    // Locked and read again in each chunk: another replica's pass, or a stop, may have come in between.
+                    guard let (campaign, cursor) = try await Self.loadCampaigns(connection, id: id, running: true, lock: true, logger: logger).first,
+                          time < campaign.definition.validUntil, cursor < through
+                    else { return (0, true) }
+                    return try await Self.assignMembers(connection, campaign, after: cursor, through: through, limit: chunk, at: time, logger: logger)
+                }
+                joined += count
+                if finished { break }
+            }
+        }
+        return joined
     }
 
     public func campaignReport(_ id: CampaignID) async throws(HubError) -> CampaignReport? {
@@ -120,14 +134,21 @@ extension PostgresHubStore: CampaignStore {
     /// One campaign's pass over the customers changed since `cursor`, up to
     /// the last change sequence committed (one still being written is seen
     /// by the next pass).
-    private static func assignMembers(_ connection: PostgresConnection, _ campaign: Campaign, after cursor: Int64, at time: Date, logger: Logger) async throws -> Int {
-        let through = try await connection.query("SELECT value FROM change_counter WHERE id = 1", logger: logger).collect()[0].decode(Int64.self)
+    /// One chunk of a membership pass (see the SQLite store's).
+    private static func assignMembers(
+        _ connection: PostgresConnection, _ campaign: Campaign, after cursor: Int64, through: Int64, limit: Int, at time: Date, logger: Logger
+    ) async throws -> (joined: Int, finished: Bool) {
         var ids: [CustomerID] = []
-        for try await id in try await connection.query(
-            "SELECT id FROM customers WHERE change_seq > \(cursor) AND change_seq <= \(through) ORDER BY change_seq", logger: logger
-        ).decode(String.self) {
+        var last = cursor
+        for try await (id, seq) in try await connection.query(
+            "SELECT id, change_seq FROM customers WHERE change_seq > \(cursor) AND change_seq <= \(through) ORDER BY change_seq LIMIT \(Int64(limit))",
+            logger: logger
+        ).decode((String, Int64).self) {
             ids.append(try CustomerID(validating: id))
+            last = seq
         }
+        let finished = ids.count < limit
+        let reached = finished ? through : last
         var members: Set<String> = []
         for try await customer in try await connection.query(
             "SELECT customer FROM campaign_members WHERE campaign = \(campaign.id.rawValue) AND customer = ANY(\(ids.map(\.rawValue)))", logger: logger
@@ -163,8 +184,10 @@ extension PostgresHubStore: CampaignStore {
             )
         }
         try await grant(connection, campaign, to: treated, at: time, logger: logger)
-        try await connection.query("UPDATE campaigns SET members_cursor = \(through) WHERE id = \(campaign.id.rawValue)", logger: logger)
-        return joined.count
+        try await connection.query(
+            "UPDATE campaigns SET members_cursor = GREATEST(members_cursor, \(reached)) WHERE id = \(campaign.id.rawValue)", logger: logger
+        )
+        return (joined.count, finished)
     }
 
     /// Writes `campaign`'s offer, as it now stands, into the profiles of `customers`.

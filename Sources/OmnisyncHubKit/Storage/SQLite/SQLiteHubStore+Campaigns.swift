@@ -52,15 +52,29 @@ extension SQLiteHubStore {
         }
     }
 
-    public func assignCampaignMembers(at time: Date) async throws(HubError) -> Int {
-        try await write { db in
-            var joined = 0
-            for (campaign, cursor) in try Self.loadCampaigns(db, where: "WHERE stopped_at_ms IS NULL", arguments: []) {
-                guard time < campaign.definition.validUntil else { continue }
-                joined += try Self.assignMembers(db, campaign, after: cursor, at: time)
-            }
-            return joined
+    public func assignCampaignMembers(at time: Date, chunk: Int) async throws(HubError) -> Int {
+        precondition(chunk > 0, "a membership chunk holds at least one customer")
+        let (campaigns, through) = try await read { db in
+            (
+                try Self.loadCampaigns(db, where: "WHERE stopped_at_ms IS NULL", arguments: []).map(\.campaign.id),
+                try Int64.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'change_seq'") ?? 0
+            )
         }
+        var joined = 0
+        for id in campaigns {
+            while true {
+                let (count, finished) = try await write { db in
+                    // Read again in each chunk: a stop or another pass may have come in between.
+                    guard let (campaign, cursor) = try Self.loadCampaigns(db, where: "WHERE id = ? AND stopped_at_ms IS NULL", arguments: [id.rawValue]).first,
+                          time < campaign.definition.validUntil, cursor < through
+                    else { return (0, true) }
+                    return try Self.assignMembers(db, campaign, after: cursor, through: through, limit: chunk, at: time)
+                }
+                joined += count
+                if finished { break }
+            }
+        }
+        return joined
     }
 
     public func campaignReport(_ id: CampaignID) async throws(HubError) -> CampaignReport? {
@@ -124,11 +138,19 @@ extension SQLiteHubStore {
     }
 
     /// One campaign's pass over the customers changed since `cursor`.
-    private static func assignMembers(_ db: Database, _ campaign: Campaign, after cursor: Int64, at time: Date) throws -> Int {
-        let through = try Int64.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'change_seq'") ?? 0
-        let ids = try String.fetchAll(
-            db, sql: "SELECT id FROM customers WHERE change_seq > ? AND change_seq <= ? ORDER BY change_seq", arguments: [cursor, through]
+    /// One chunk of a membership pass: up to `limit` customers changed after
+    /// `cursor` and by `through`; moves the cursor past them and says how
+    /// many joined and whether the pass reached `through`.
+    private static func assignMembers(
+        _ db: Database, _ campaign: Campaign, after cursor: Int64, through: Int64, limit: Int, at time: Date
+    ) throws -> (joined: Int, finished: Bool) {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT id, change_seq FROM customers WHERE change_seq > ? AND change_seq <= ? ORDER BY change_seq LIMIT ?",
+            arguments: [cursor, through, limit]
         )
+        let ids = rows.map { $0["id"] as String }
+        let finished = rows.count < limit
+        let reached: Int64 = finished ? through : rows.last?["change_seq"] ?? through
         let member = try db.cachedStatement(sql: "SELECT 1 FROM campaign_members WHERE campaign = ? AND customer = ?")
         let stores = try db.cachedStatement(sql: "SELECT store FROM store_customers WHERE customer = ?")
         let insert = try db.cachedStatement(sql: "INSERT INTO campaign_members (campaign, customer, holdout, joined_at_ms) VALUES (?, ?, ?, ?)")
@@ -151,8 +173,10 @@ extension SQLiteHubStore {
             }
         }
         try saveHubClock(db, clock)
-        try db.execute(sql: "UPDATE campaigns SET members_cursor = ? WHERE id = ?", arguments: [through, campaign.id.rawValue])
-        return joined
+        try db.execute(
+            sql: "UPDATE campaigns SET members_cursor = MAX(members_cursor, ?) WHERE id = ?", arguments: [reached, campaign.id.rawValue]
+        )
+        return (joined, finished)
     }
 
     private static func loadCampaigns(_ db: Database, where filter: String, arguments: StatementArguments) throws -> [(campaign: Campaign, cursor: Int64)] {
