@@ -56,6 +56,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Insight: the predictive models the hub fits (pure: no I/O)
+        .target(
+            name: "OmnisyncInsight",
+            // SeededGenerator, so a refit of the same data gives the same clusters.
+            dependencies: ["OmnisyncCore"],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Durable local storage: SQLite databases and files in a data dir
         .target(
             name: "OmnisyncStorage",
@@ -209,6 +217,15 @@ let package = Package(
                 "OmnisyncCore",
                 "OmnisyncTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "OmnisyncInsightTests",
+            dependencies: [
+                "OmnisyncInsight",
+                "OmnisyncCore",
+                "OmnisyncTestSupport",
             ],
             swiftSettings: strictSettings
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import OmnisyncCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc

@@ -1,0 +1,21 @@
+/// SplitMix64 (Steele, Lea & Flood 2014): a small, fast generator whose
+/// whole sequence follows from its seed.
+///
+/// Used where a draw must be replayable: tests and benchmarks (a failing
+/// seed replays the same data) and the hub's model fits (K-means seeding
+/// gives the same clusters on every refit of the same data). Not for secrets.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) {
+        state = seed
+    }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
