@@ -30,8 +30,9 @@ import Testing
             #expect(throws: CompactReader.Damaged.self) { try ProfileState(compactBytes: Array(bytes.prefix(length))) }
         }
         #expect(throws: CompactReader.Damaged.self) { try ProfileState(compactBytes: bytes + [0]) }
-        #expect(throws: CompactReader.Damaged.self) { try ProfileState(compactBytes: [3] + bytes.dropFirst()) }
-        // Version 2 promises the offers' sections after the erasure.
+        #expect(throws: CompactReader.Damaged.self) { try ProfileState(compactBytes: [4] + bytes.dropFirst()) }
+        // Version 2 promises the offers' sections after the erasure, version 3 the insight's after them.
         #expect(throws: CompactReader.Damaged.self) { try ProfileState(compactBytes: [2] + bytes.dropFirst()) }
+        #expect(throws: CompactReader.Damaged.self) { try ProfileState(compactBytes: [3] + bytes.dropFirst()) }
     }
 }

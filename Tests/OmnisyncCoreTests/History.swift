@@ -33,6 +33,8 @@ struct History {
     private var clocks = (0..<replicas).map { HybridLogicalClock(replica: ReplicaID(rawValue: "T-\($0)")!) }
     /// Offers the hub granted or withdrew (it writes them, tills pull them): the hub's view applies them all.
     private(set) var grants: [(customer: CustomerID, campaign: CampaignID, grant: OfferGrant?, stamp: HLCTimestamp)] = []
+    /// Predictions the hub wrote (or cleared), likewise applied by the hub's view.
+    private(set) var insights: [(customer: CustomerID, insight: CustomerInsight?, stamp: HLCTimestamp)] = []
     private var hubClock = HybridLogicalClock(replica: .hub)
     private var walls = [Int64](repeating: 1_795_000_000_000, count: replicas)
     private var writes = 0
@@ -75,6 +77,21 @@ struct History {
                 customer: customer, card: nil, enrolled: false, lines: [SaleLine(sku: "S", quantity: 1, unitPrice: total)],
                 total: total, receipt: nil, pointsEarned: total.wholeUnits, pointsRedeemed: redeemed, offer: offer
             ))
+        case 9 where step.choice % 3 == 2:
+            // The hub writes its predictions (now and then clears them), and this replica pulls them.
+            let stamp = hubClock.tick(wallMillis: walls.max()!)
+            let insight = step.amount % 6 == 0 ? nil : CustomerInsight(
+                pAlive: Double(step.amount % 100) / 100, expectedPurchases90d: step.amount % 4 == 0 ? nil : Double(step.amount) / 7,
+                value12m: step.amount % 3 == 0 ? nil : Money(amount: Int64(step.amount) * 13, currency: Currency(rawValue: "EUR")!),
+                cluster: step.amount % 5 == 0 ? nil : step.amount % 4, recommendations: (0..<(step.amount % 4)).map { "SKU-\($0 + step.amount)" },
+                modelFittedAt: Date(millis: walls.min()!)!
+            ).rounded()
+            var updated = current
+            updated.writeInsight(insight, at: stamp)
+            states[replica][customer] = updated
+            insights.append((customer, insight, stamp))
+            clocks[replica].observe(stamp, wallMillis: walls[replica])
+            return
         case 9:
             // The hub grants (or withdraws) an offer, and this replica pulls it.
             let campaign = Self.campaigns[step.choice % Self.campaigns.count]
@@ -174,6 +191,11 @@ struct History {
             var state = states[grant.customer] ?? ProfileState(id: grant.customer)
             state.grant(grant.grant, of: grant.campaign, at: grant.stamp)
             states[grant.customer] = state
+        }
+        for write in insights {
+            var state = states[write.customer] ?? ProfileState(id: write.customer)
+            state.writeInsight(write.insight, at: write.stamp)
+            states[write.customer] = state
         }
         return (states, reports)
     }

@@ -23,6 +23,12 @@ public struct CustomerView: Hashable, Sendable {
     public var mergedFrom: [CustomerID]
     /// Campaign offers the customer can use now (granted, running, not used up).
     public var offers: [Offer]
+    /// The hub's predictions (``CustomerInsight``), nil until its models are fitted.
+    public var pAlive: Double?
+    public var expectedPurchases90d: Double?
+    public var value12m: Money?
+    public var cluster: Int?
+    public var recommendations: [String]
 
     /// An offer as a view shows it.
     public struct Offer: Hashable, Sendable, Codable {
@@ -64,12 +70,19 @@ public struct CustomerView: Hashable, Sendable {
         offers = state.activeOffers(at: time).map { grant in
             Offer(campaign: grant.campaign, description: grant.description, validUntil: grant.validUntil, usesLeft: grant.uses - state.uses(of: grant.campaign))
         }
+        let insight = state.insight?.value
+        pAlive = insight?.pAlive
+        expectedPurchases90d = insight?.expectedPurchases90d
+        value12m = insight?.value12m
+        cluster = insight?.cluster
+        recommendations = insight?.recommendations ?? []
     }
 }
 
 extension CustomerView: Encodable {
     enum CodingKeys: String, CodingKey {
         case id, cards, name, email, phone, birthday, language, tags, points, consent, tier, segment, lifecycle, erased, mergedFrom, offers
+        case pAlive, expectedPurchases90d, value12m, cluster, recommendations
     }
 
     /// Every key is written, absent values as null, so scripts can rely on the shape.
@@ -94,6 +107,11 @@ extension CustomerView: Encodable {
         try container.encode(erased, forKey: .erased)
         try container.encode(mergedFrom, forKey: .mergedFrom)
         try container.encode(offers, forKey: .offers)
+        try container.encode(pAlive, forKey: .pAlive)
+        try container.encode(expectedPurchases90d, forKey: .expectedPurchases90d)
+        try container.encode(value12m, forKey: .value12m)
+        try container.encode(cluster, forKey: .cluster)
+        try container.encode(recommendations, forKey: .recommendations)
     }
 }
 
@@ -119,6 +137,11 @@ extension CustomerView {
         let consentText = ConsentChannel.allCases.map { "\($0.rawValue) \(consent[$0]?.rawValue ?? "unknown")" }
         lines.append(("consent", consentText.joined(separator: ", ")))
         lines.append(("offers", offers.isEmpty ? "-" : offers.map { "\($0.description) (campaign \($0.campaign), until \(RFC3339.format($0.validUntil)))" }.joined(separator: "; ")))
+        lines.append(("p(alive)", pAlive.map { String(format: "%.1f %%", $0 * 100) } ?? "-"))
+        lines.append(("expected purchases (90 days)", expectedPurchases90d.map { String(format: "%.2f", $0) } ?? "-"))
+        lines.append(("value (12 months)", value12m.map { "\($0)" } ?? "-"))
+        lines.append(("cluster", cluster.map(String.init) ?? "-"))
+        lines.append(("recommendations", recommendations.isEmpty ? "-" : recommendations.joined(separator: ", ")))
         return lines
     }
 }

@@ -10,15 +10,18 @@ import Foundation
 /// erasure semantics are untouched. JSON stays the wire form for terminals.
 extension ProfileState {
     /// Layout version, the first byte; a reader refuses any other. Version 2
-    /// adds campaign offers and their uses after the erasure; a profile with
-    /// neither is still written as version 1, byte for byte as before.
+    /// adds campaign offers and their uses after the erasure; version 3 adds
+    /// the hub's insight after those. A profile without the newer parts is
+    /// written in the older version, byte for byte as before.
     static let compactVersion: UInt8 = 1
     static let compactVersionWithOffers: UInt8 = 2
+    static let compactVersionWithInsight: UInt8 = 3
 
     public var compactBytes: [UInt8] {
         var writer = CompactWriter()
-        let withOffers = !offers.isEmpty || !offerUses.isEmpty
-        writer.byte(withOffers ? Self.compactVersionWithOffers : Self.compactVersion)
+        let withInsight = insight != nil
+        let withOffers = withInsight || !offers.isEmpty || !offerUses.isEmpty
+        writer.byte(withInsight ? Self.compactVersionWithInsight : withOffers ? Self.compactVersionWithOffers : Self.compactVersion)
         writer.string(id.rawValue)
         writer.count(cards.count)
         for card in cards { writer.string(card.rawValue) }
@@ -89,13 +92,39 @@ extension ProfileState {
                 writer.stamps(stamps)
             }
         }
+        if let insight {
+            if let value = insight.value {
+                writer.byte(1)
+                writer.optionalDouble(value.pAlive)
+                writer.optionalDouble(value.expectedPurchases90d)
+                if let money = value.value12m {
+                    writer.byte(1)
+                    writer.signed(money.amount)
+                    writer.string(money.currency.rawValue)
+                } else {
+                    writer.byte(0)
+                }
+                if let cluster = value.cluster {
+                    writer.byte(1)
+                    writer.unsigned(UInt64(cluster))
+                } else {
+                    writer.byte(0)
+                }
+                writer.count(value.recommendations.count)
+                for sku in value.recommendations { writer.string(sku) }
+                writer.signed(value.modelFittedAt.millis)
+            } else {
+                writer.byte(0)
+            }
+            writer.stamp(insight.stamp)
+        }
         return writer.bytes
     }
 
     public init(compactBytes: [UInt8]) throws(CompactReader.Damaged) {
         var reader = CompactReader(compactBytes)
         let version = try reader.byte()
-        guard version == Self.compactVersion || version == Self.compactVersionWithOffers else { throw CompactReader.Damaged() }
+        guard (Self.compactVersion...Self.compactVersionWithInsight).contains(version) else { throw CompactReader.Damaged() }
         self.init(id: try reader.value(CustomerID.self))
         let cardCount = try reader.count()
         cards.reserveCapacity(cardCount)
@@ -132,7 +161,7 @@ extension ProfileState {
         }
         for _ in 0..<(try reader.count()) { mergedFrom.insert(try reader.value(CustomerID.self)) }
         if try reader.byte() == 1 { erasure = try reader.stamp() }
-        if version == Self.compactVersionWithOffers {
+        if version >= Self.compactVersionWithOffers {
             for _ in 0..<(try reader.count()) {
                 let campaign = try reader.value(CampaignID.self)
                 var grant: OfferGrant?
@@ -149,11 +178,42 @@ extension ProfileState {
                 offerUses[try reader.value(CampaignID.self)] = try reader.stamps()
             }
         }
+        if version >= Self.compactVersionWithInsight {
+            var value: CustomerInsight?
+            if try reader.byte() == 1 {
+                let pAlive = try reader.optionalDouble()
+                let expected = try reader.optionalDouble()
+                var money: Money?
+                if try reader.byte() == 1 {
+                    let amount = try reader.signed()
+                    money = Money(amount: amount, currency: try reader.value(Currency.self))
+                }
+                let cluster: Int? = try reader.byte() == 1 ? Int(exactly: try reader.unsigned()) : nil
+                var recommendations: [String] = []
+                for _ in 0..<(try reader.count()) { recommendations.append(try reader.string()) }
+                guard let fittedAt = Date(millis: try reader.signed()) else { throw CompactReader.Damaged() }
+                value = CustomerInsight(
+                    pAlive: pAlive, expectedPurchases90d: expected, value12m: money, cluster: cluster, recommendations: recommendations,
+                    modelFittedAt: fittedAt
+                )
+            }
+            insight = LWWRegister(value: value, stamp: try reader.stamp())
+        }
         guard reader.isAtEnd else { throw CompactReader.Damaged() }
     }
 }
 
 extension CompactWriter {
+    /// A flag byte, then the value's bits when present.
+    mutating func optionalDouble(_ value: Double?) {
+        if let value {
+            byte(1)
+            unsigned(value.bitPattern)
+        } else {
+            byte(0)
+        }
+    }
+
     mutating func stamp(_ stamp: HLCTimestamp) {
         signed(stamp.wallMillis)
         unsigned(UInt64(stamp.counter))
@@ -167,6 +227,10 @@ extension CompactWriter {
 }
 
 extension CompactReader {
+    mutating func optionalDouble() throws(Damaged) -> Double? {
+        try byte() == 1 ? Double(bitPattern: try unsigned()) : nil
+    }
+
     mutating func stamp() throws(Damaged) -> HLCTimestamp {
         let wall = try signed()
         guard let counter = UInt32(exactly: try unsigned()) else { throw Damaged() }

@@ -18,6 +18,8 @@ public import Foundation
 ///   campaign; their uses: a grow-only set per campaign of the stamps of the
 ///   sales that used them, so two stores using a single-use offer offline
 ///   both count, and every replica ends up showing it used;
+/// - the hub's predictions (``CustomerInsight``): written by the hub alone,
+///   last writer wins;
 /// - erasure: absorbing: once erased, a profile is empty on every replica,
 ///   whatever stale edits arrive later.
 public struct ProfileState: Hashable, Sendable {
@@ -37,6 +39,8 @@ public struct ProfileState: Hashable, Sendable {
     public internal(set) var offers: [CampaignID: LWWRegister<OfferGrant>]
     /// The stamps of the sales that used each campaign's offer.
     public internal(set) var offerUses: [CampaignID: Set<HLCTimestamp>]
+    /// The hub's latest predictions for the customer; nil until its first refit.
+    public internal(set) var insight: LWWRegister<CustomerInsight>?
 
     /// An empty profile: the bottom of the lattice for `id`.
     public init(id: CustomerID) {
@@ -50,6 +54,7 @@ public struct ProfileState: Hashable, Sendable {
         erasure = nil
         offers = [:]
         offerUses = [:]
+        insight = nil
     }
 
     public var isErased: Bool { erasure != nil }
@@ -115,6 +120,9 @@ public struct ProfileState: Hashable, Sendable {
             return merged
         }
         offerUses.merge(other.offerUses) { $0.union($1) }
+        if let theirs = other.insight {
+            if insight == nil { insight = theirs } else { insight!.merge(theirs) }
+        }
     }
 
     /// Erases the profile: every personal datum goes, and the erasure absorbs
@@ -129,6 +137,13 @@ public struct ProfileState: Hashable, Sendable {
         guard erasure == nil else { return }
         let register = LWWRegister(value: grant, stamp: stamp)
         if offers[campaign] == nil { offers[campaign] = register } else { offers[campaign]!.merge(register) }
+    }
+
+    /// Writes (or, with nil, clears) the hub's predictions for the customer.
+    public mutating func writeInsight(_ value: CustomerInsight?, at stamp: HLCTimestamp) {
+        guard erasure == nil else { return }
+        let register = LWWRegister(value: value, stamp: stamp)
+        if insight == nil { insight = register } else { insight!.merge(register) }
     }
 
     /// How many sales used `campaign`'s offer, on every replica seen so far.
@@ -160,6 +175,7 @@ public struct ProfileState: Hashable, Sendable {
         consent = [:]
         offers = [:]
         offerUses = [:]
+        insight = nil
     }
 
     /// The latest timestamp anywhere in the state; a replica's clock observes
@@ -171,6 +187,7 @@ public struct ProfileState: Hashable, Sendable {
         stamps += tags.removed
         stamps += offers.values.map(\.stamp)
         stamps += offerUses.values.flatMap { $0 }
+        if let insight { stamps.append(insight.stamp) }
         if let erasure { stamps.append(erasure) }
         return stamps.max()
     }
@@ -178,7 +195,7 @@ public struct ProfileState: Hashable, Sendable {
 
 extension ProfileState: Codable {
     enum CodingKeys: String, CodingKey {
-        case id, cards, fields, tags, points, consent, mergedFrom, erasure, offers, offerUses
+        case id, cards, fields, tags, points, consent, mergedFrom, erasure, offers, offerUses, insight
     }
 
     public init(from decoder: any Decoder) throws {
@@ -193,6 +210,7 @@ extension ProfileState: Codable {
         erasure = try container.decodeIfPresent(HLCTimestamp.self, forKey: .erasure)
         offers = try container.decodeIfPresent([CampaignID: LWWRegister<OfferGrant>].self, forKey: .offers) ?? [:]
         offerUses = (try container.decodeIfPresent([CampaignID: [HLCTimestamp]].self, forKey: .offerUses) ?? [:]).mapValues(Set.init)
+        insight = try container.decodeIfPresent(LWWRegister<CustomerInsight>.self, forKey: .insight)
     }
 
     /// Sets are written as sorted arrays so equal states encode identically.
@@ -209,5 +227,6 @@ extension ProfileState: Codable {
         // Left out when empty: a profile without offers keeps the JSON it always had.
         if !offers.isEmpty { try container.encode(offers, forKey: .offers) }
         if !offerUses.isEmpty { try container.encode(offerUses.mapValues { $0.sorted() }, forKey: .offerUses) }
+        try container.encodeIfPresent(insight, forKey: .insight)
     }
 }
