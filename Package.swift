@@ -138,6 +138,8 @@ let package = Package(
             name: "OmnisyncHubKit",
             dependencies: [
                 "OmnisyncCore",
+                // The predictive models refitted on a schedule (docs/insight.md).
+                "OmnisyncInsight",
                 "OmnisyncStorage",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The PostgreSQL backend, for hub replicas sharing one database.

@@ -11,4 +11,4 @@ public import OmnisyncCore
 /// it either happens entirely or not at all. The logic that decides what a
 /// push means (``PushPlan``, ``Ingestor``) is pure and shared, so backends
 /// differ only in how they read and write.
-public protocol HubStore: TerminalStore, SyncStore, CustomerStore, ReviewStore, SettingsStore, ChannelStore, ScoringStore, CatalogStore, PricingStore, CampaignStore, FeedbackStore {}
+public protocol HubStore: TerminalStore, SyncStore, CustomerStore, ReviewStore, SettingsStore, ChannelStore, ScoringStore, CatalogStore, PricingStore, CampaignStore, FeedbackStore, InsightStore {}

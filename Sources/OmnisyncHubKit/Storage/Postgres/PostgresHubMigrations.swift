@@ -326,6 +326,18 @@ enum PostgresHubMigrations {
                 (terminal IS NOT NULL AND store IS NOT NULL AND seq IS NOT NULL) OR (channel IS NOT NULL AND order_id IS NOT NULL))
             """,
         ]),
+        ("v19: predictive insight", [
+            """
+            CREATE TABLE insight_models (
+                id BIGINT PRIMARY KEY CHECK (id = 1),
+                body TEXT NOT NULL,
+                fitted_at_ms BIGINT NOT NULL,
+                watermark BIGINT NOT NULL
+            )
+            """,
+            "ALTER TABLE customers ADD COLUMN p_alive DOUBLE PRECISION",
+            "ALTER TABLE customers ADD COLUMN cluster BIGINT",
+        ]),
     ]
 
     /// The advisory lock key migrations hold ("omnisync" in ASCII, as a number).

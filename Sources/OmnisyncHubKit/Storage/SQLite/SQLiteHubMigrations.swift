@@ -467,6 +467,21 @@ enum SQLiteHubMigrations {
                 CREATE INDEX offer_overuses_campaign ON offer_overuses (campaign);
                 """)
         }
+        migrator.registerMigration("v19: predictive insight") { db in
+            // The last refit's models (InsightModels as JSON) and how far the
+            // incremental pass has read the orders; each customer's
+            // probability alive (the lifecycle's churn flag reads it) and cluster.
+            try db.execute(sql: """
+                CREATE TABLE insight_models (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    body TEXT NOT NULL,
+                    fitted_at_ms INTEGER NOT NULL,
+                    watermark INTEGER NOT NULL
+                );
+                ALTER TABLE customers ADD COLUMN p_alive REAL;
+                ALTER TABLE customers ADD COLUMN cluster INTEGER;
+                """)
+        }
         return migrator
     }
 }
