@@ -170,6 +170,7 @@ let package = Package(
             name: "omnisync-hub",
             dependencies: [
                 "OmnisyncHubKit",
+                "OmnisyncInsight",
                 "OmnisyncCore",
                 "OmnisyncCLISupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

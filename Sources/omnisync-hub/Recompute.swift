@@ -43,32 +43,80 @@ struct Recompute: AsyncParsableCommand {
 
 struct Segments: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Customers per segment, tier and lifecycle stage, as the last recompute left them.",
+        abstract: "Customers per segment, tier and lifecycle stage (the default), or the behaviour clusters.",
         discussion: """
             Examples:
               omnisync-hub segments
               omnisync-hub segments --json
-            """
+              omnisync-hub segments clusters
+            """,
+        subcommands: [Counts.self, Clusters.self],
+        defaultSubcommand: Counts.self
     )
 
-    @OptionGroup var hub: HubOptions
-    @Flag(help: "Print { segments, tiers, lifecycle, churnRisk } as JSON.") var json = false
+    struct Counts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Customers per segment, tier and lifecycle stage, as the last recompute left them.",
+            discussion: """
+                Examples:
+                  omnisync-hub segments counts
+                  omnisync-hub segments --json
+                """
+        )
 
-    func run() async throws {
-        try await reportingFailures(program: "omnisync-hub") {
-            let counts = try await hub.openStore().segmentCounts()
-            if json {
-                try Output.json(counts)
-                return
+        @OptionGroup var hub: HubOptions
+        @Flag(help: "Print { segments, tiers, lifecycle, churnRisk } as JSON.") var json = false
+
+        func run() async throws {
+            try await reportingFailures(program: "omnisync-hub") {
+                let counts = try await hub.openStore().segmentCounts()
+                if json {
+                    try Output.json(counts)
+                    return
+                }
+                func rows(_ title: String, _ counts: [String: Int]) -> [[String]] {
+                    counts.sorted { $0.key < $1.key }.map { [title, $0.key, String($0.value)] }
+                }
+                Output.table(
+                    headers: ["BY", "VALUE", "CUSTOMERS"],
+                    rows: rows("segment", counts.segments) + rows("tier", counts.tiers) + rows("lifecycle", counts.lifecycle)
+                        + [["churn risk", "flagged", String(counts.churnRisk)]]
+                )
             }
-            func rows(_ title: String, _ counts: [String: Int]) -> [[String]] {
-                counts.sorted { $0.key < $1.key }.map { [title, $0.key, String($0.value)] }
+        }
+    }
+
+    struct Clusters: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The behaviour clusters beside RFM: size, centre in plain units, most distinctive features.",
+            discussion: """
+                Clusters are found by K-means on standardised behaviour (recency, purchase days, spend, basket size,                 online share, the largest categories' shares) at each refit (`omnisync-hub insight refit`); each                 customer's cluster travels to the tills with their profile. docs/insight.md says how to read them.
+
+                Examples:
+                  omnisync-hub segments clusters
+                  omnisync-hub segments clusters --json
+                """
+        )
+
+        @OptionGroup var hub: HubOptions
+        @Flag(help: "Print [{ cluster, customers, centroid, distinctive: [{ feature, deviations, value }] }] as JSON.") var json = false
+
+        func run() async throws {
+            try await reportingFailures(program: "omnisync-hub") {
+                let store = try await hub.openStore()
+                guard let model = try await store.insightState()?.models.clusters else {
+                    throw HubError(.notFound, "no clusters yet: run `omnisync-hub insight refit` (it needs at least 10 customers with a purchase)")
+                }
+                let clusters = ClusterDescription.describe(model, counts: try await store.clusterCounts())
+                if json {
+                    try Output.json(clusters)
+                    return
+                }
+                Output.table(
+                    headers: ["CLUSTER", "CUSTOMERS", "WHAT SETS IT APART"],
+                    rows: clusters.map { [String($0.cluster), String($0.customers), $0.summary] }
+                )
             }
-            Output.table(
-                headers: ["BY", "VALUE", "CUSTOMERS"],
-                rows: rows("segment", counts.segments) + rows("tier", counts.tiers) + rows("lifecycle", counts.lifecycle)
-                    + [["churn risk", "flagged", String(counts.churnRisk)]]
-            )
         }
     }
 }

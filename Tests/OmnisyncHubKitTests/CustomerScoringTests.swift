@@ -78,6 +78,28 @@ import Testing
         #expect(stage(orders: 0, first: 0, last: 0) == (nil, false))
     }
 
+    @Test func onceTheModelsAreFittedARepeatBuyersChurnFlagFollowsTheirProbabilityAlive() {
+        let settings = CRMSettings(singlePurchaseGapDays: 90)
+        func stage(orders: Int64, last: Int64, pAlive: Double?, was previous: CustomerScoring.Lifecycle? = nil) -> (CustomerScoring.Lifecycle?, Bool) {
+            CustomerScoring.stage(
+                .init(
+                    id: id(1), orders: orders, firstPurchase: daysAgo(100), lastPurchase: daysAgo(last), spend: [:], previousLifecycle: previous,
+                    pAlive: pAlive
+                ),
+                now: now, settings: settings
+            )
+        }
+        // Bought ten days ago in a ten-day rhythm, yet the model says they are likely gone, or at risk.
+        #expect(stage(orders: 10, last: 10, pAlive: 0.15) == (.churned, true))
+        #expect(stage(orders: 10, last: 10, pAlive: 0.35) == (.atRisk, true))
+        // Silent for 60 days (six gaps: churned by the rhythm rule), but the model still sees them alive.
+        #expect(stage(orders: 10, last: 60, pAlive: 0.8) == (.active, false))
+        #expect(stage(orders: 10, last: 60, pAlive: 0.8, was: .churned) == (.wonBack, false))
+        #expect(stage(orders: 10, last: 60, pAlive: nil) == (.churned, true), "no model: the rhythm rule")
+        // One purchase: BG/NBD says alive by construction, so the gap rule still decides.
+        #expect(stage(orders: 1, last: 400, pAlive: 1) == (.churned, true))
+    }
+
     @Test func aSmallChainScoredByHand() {
         // Five buyers and one who only enrolled.
         let inputs: [CustomerScoring.Input] = [

@@ -118,6 +118,21 @@ import Testing
         #expect(within(fitted.gamma, truth.gamma, relative: 0.12), "γ = \(fitted.gamma)")
     }
 
+    @Test func historiesWhereNobodyLeavesStillFitAndSayEveryoneIsAlive() throws {
+        // Everyone buys every 10 to 30 days right up to the end: the dropout's maximum-likelihood estimate is 0,
+        // at the edge of the parameter space, which the fit approaches rather than reaches.
+        var generator = TestSeed.generator("no dropout")
+        let histories = (0..<2_000).map { _ -> PurchaseHistory in
+            let gap = Double(Int.random(in: 10...30, using: &generator))
+            let age = Double(Int.random(in: 60...400, using: &generator))
+            let purchases = Int(age / gap)
+            return PurchaseHistory(frequency: purchases, recency: Double(purchases) * gap, age: age)
+        }
+        let model = try BGNBDModel.fit(histories).model
+        #expect(histories.allSatisfy { model.probabilityAlive($0) > 0.9 }, "\(model)")
+        #expect(histories.allSatisfy { model.expectedPurchases(in: 90, given: $0).isFinite })
+    }
+
     @Test func fitsRefuseDataTheyCannotReadWithAReason() {
         let once = (0..<50).map { _ in PurchaseHistory(frequency: 0, recency: 0, age: 30) }
         #expect(throws: InsightError.self) { try BGNBDModel.fit(once) }

@@ -20,11 +20,13 @@ public enum CustomerScoring {
         public var points: Int64
         public var previousTier: Tier?
         public var previousLifecycle: Lifecycle?
+        /// P(alive) from the last insight pass (BG/NBD); nil before the models are fitted.
+        public var pAlive: Double?
 
         public init(
             id: CustomerID, orders: Int64, firstPurchase: Date?, lastPurchase: Date?, spend: [Currency: Int64],
             windowSpend: [Currency: Int64] = [:], windowOrders: Int64 = 0, points: Int64 = 0,
-            previousTier: Tier? = nil, previousLifecycle: Lifecycle? = nil
+            previousTier: Tier? = nil, previousLifecycle: Lifecycle? = nil, pAlive: Double? = nil
         ) {
             self.id = id
             self.orders = orders
@@ -36,6 +38,7 @@ public enum CustomerScoring {
             self.points = points
             self.previousTier = previousTier
             self.previousLifecycle = previousLifecycle
+            self.pAlive = pAlive
         }
 
         /// The currency the customer spent most in (ties: the first by code).
@@ -149,10 +152,27 @@ public enum CustomerScoring {
         return .ordinary
     }
 
-    /// The lifecycle stage, and the churn-risk flag, from days since the last
-    /// purchase against the customer's own typical gap between purchases.
+    /// Below this probability alive a repeat buyer has churned...
+    public static let churnedBelowPAlive = 0.2
+    /// ...and below this one they are at risk.
+    public static let atRiskBelowPAlive = 0.5
+
+    /// The lifecycle stage, and the churn-risk flag: once the insight models
+    /// are fitted, a repeat buyer's from their probability alive (BG/NBD
+    /// reads their whole rhythm, docs/insight.md); otherwise, and for a
+    /// customer who bought once (whom BG/NBD deems alive by construction),
+    /// from days since the last purchase against the customer's own typical
+    /// gap between purchases.
     static func stage(_ input: Input, now: Date, settings: CRMSettings) -> (Lifecycle?, Bool) {
         guard input.orders > 0, let last = input.lastPurchase else { return (nil, false) }
+        if input.orders >= 2, let pAlive = input.pAlive {
+            if pAlive < churnedBelowPAlive { return (.churned, true) }
+            if pAlive < atRiskBelowPAlive { return (.atRisk, true) }
+            switch input.previousLifecycle {
+            case .churned?, .wonBack?: return (.wonBack, false)
+            default: return (.active, false)
+            }
+        }
         let day = 86_400_000.0
         let gap: Double
         if input.orders >= 2, let first = input.firstPurchase, last > first {

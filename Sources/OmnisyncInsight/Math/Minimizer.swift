@@ -36,6 +36,8 @@ public enum Minimizer {
         precondition(value.isFinite, "the starting point must have a finite value")
         var inverse = identity(n)
         var iterations = 0
+        // Iterations in a row that improved the value by less than one part in 10^12.
+        var stalled = 0
         while iterations < maxIterations {
             iterations += 1
             if norm(gradient) <= gradientTolerance * max(1, abs(value)) {
@@ -75,6 +77,13 @@ public enum Minimizer {
             let change = value - accepted.value
             (x, value, gradient) = accepted
             if change >= 0, change <= 1e-15 * max(1, abs(value)), norm(gradient) <= 1e-6 * max(1, abs(value)) {
+                return Result(point: x, value: value, iterations: iterations, converged: true)
+            }
+            // A likelihood whose supremum lies at infinity (data with no dropout at all sends a model's
+            // parameter there) keeps creeping with no gradient to speak of: when twenty steps in a row gain
+            // nothing measurable, the point is as good as the data allows.
+            stalled = change <= 1e-12 * max(1, abs(value)) ? stalled + 1 : 0
+            if stalled >= 20 {
                 return Result(point: x, value: value, iterations: iterations, converged: true)
             }
         }

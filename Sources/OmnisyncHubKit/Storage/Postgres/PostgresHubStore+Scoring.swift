@@ -64,7 +64,7 @@ extension PostgresHubStore: ScoringStore {
         let rows = try await connection.query(
             """
             SELECT id, orders, first_purchase_ms, last_purchase_ms, totals, window_spend, window_orders, rfm_recency, rfm_frequency, rfm_monetary,
-                segment, tier, lifecycle, churn_risk, interests, \(unescaped: settings.vipPoints == nil ? "NULL::bytea" : "state")
+                segment, tier, lifecycle, churn_risk, interests, \(unescaped: settings.vipPoints == nil ? "NULL::bytea" : "state"), p_alive
             FROM customers
             """,
             logger: logger
@@ -93,7 +93,7 @@ extension PostgresHubStore: ScoringStore {
                 lastPurchase: Date(millis: try cells[3].decode(Int64?.self)),
                 spend: activity.spend, windowSpend: inWindow?.spend ?? [:], windowOrders: inWindow?.orders ?? 0, points: points,
                 previousTier: stored.tier.flatMap(CustomerScoring.Tier.init(rawValue:)),
-                previousLifecycle: stored.lifecycle.flatMap(CustomerScoring.Lifecycle.init(rawValue:))
+                previousLifecycle: stored.lifecycle.flatMap(CustomerScoring.Lifecycle.init(rawValue:)), pAlive: try cells[16].decode(Double?.self)
             ))
         }
         // Customers who bought since the snapshot the interests were last read in.

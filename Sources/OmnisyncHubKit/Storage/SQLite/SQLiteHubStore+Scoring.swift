@@ -71,7 +71,7 @@ extension SQLiteHubStore {
         let rows = try Row.fetchCursor(db, sql: """
             SELECT id, orders, first_purchase_ms, last_purchase_ms, totals, window_spend, window_orders, rfm_recency, rfm_frequency, rfm_monetary,
                 segment, tier, lifecycle, churn_risk\(settings.vipPoints == nil ? "" : ", state")
-                , interests
+                , interests, p_alive
             FROM customers
             """)
         while let row = try rows.next() {
@@ -96,7 +96,7 @@ extension SQLiteHubStore {
                 id: id, orders: orders, firstPurchase: Date(millis: row["first_purchase_ms"]), lastPurchase: Date(millis: row["last_purchase_ms"]),
                 spend: activity.spend, windowSpend: inWindow?.spend ?? [:], windowOrders: inWindow?.orders ?? 0, points: points,
                 previousTier: stored.tier.flatMap(CustomerScoring.Tier.init(rawValue:)),
-                previousLifecycle: stored.lifecycle.flatMap(CustomerScoring.Lifecycle.init(rawValue:))
+                previousLifecycle: stored.lifecycle.flatMap(CustomerScoring.Lifecycle.init(rawValue:)), pAlive: row["p_alive"]
             ))
         }
         return (settings, inputs, previous, try interests(db, stale: stale, previous: previous, settings: settings))
