@@ -186,6 +186,8 @@ let package = Package(
                 "OmnisyncAgentKit",
                 // The catch-up benchmark's baseline: the hub store ingesting directly.
                 "OmnisyncHubKit",
+                // The insight benchmark's model fits.
+                "OmnisyncInsight",
                 // The hub load benchmark: simulated terminals' entries, libcurl's
                 // multi interface for hundreds of connections, latency percentiles.
                 "OmnisyncTestSupport",

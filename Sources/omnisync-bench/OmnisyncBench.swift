@@ -10,7 +10,7 @@ struct OmnisyncBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "omnisync-bench",
         abstract: "Benchmarks of Omnisync, each printed with the baseline it is compared against.",
-        subcommands: [MergeCommand.self, CaptureCommand.self, CatchUpCommand.self, IngestCommand.self, FootprintCommand.self, HubLoadCommand.self, LocalAPICommand.self, CRMCommand.self, PricesCommand.self]
+        subcommands: [MergeCommand.self, CaptureCommand.self, CatchUpCommand.self, IngestCommand.self, FootprintCommand.self, HubLoadCommand.self, LocalAPICommand.self, CRMCommand.self, PricesCommand.self, InsightCommand.self]
     )
 
     /// Usage errors exit with 2, as the command-line contract says.

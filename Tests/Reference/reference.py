@@ -4,9 +4,14 @@
                                 BG/NBD and Gamma-Gamma parameters `lifetimes`
                                 fits to it, and its per-customer predictions
                                 at those parameters
-  reference.py kmeans FILE K    scikit-learn's KMeans inertia on the points of
+  reference.py kmeans FILE K [RESTARTS]
+                                scikit-learn's KMeans inertia on the points of
                                 FILE (CSV, one point a line, standardised
-                                already), k-means++ with 10 restarts
+                                already), k-means++ with RESTARTS (10) restarts,
+                                and the seconds the fit took
+  reference.py bgnbd FILE       lifetimes' BetaGeoFitter on the histories of
+                                FILE (CSV: frequency, recency, age): its
+                                parameters and the seconds the fit took
 """
 import json
 import sys
@@ -38,19 +43,38 @@ def cdnow():
     }))
 
 
-def kmeans(path, k):
+def kmeans(path, k, restarts):
+    import time
+
     import numpy
     from sklearn.cluster import KMeans
 
     points = numpy.loadtxt(path, delimiter=",", ndmin=2)
-    model = KMeans(n_clusters=k, init="k-means++", n_init=10, random_state=0, algorithm="lloyd").fit(points)
-    print(json.dumps({"inertia": float(model.inertia_), "iterations": int(model.n_iter_)}))
+    start = time.perf_counter()
+    model = KMeans(n_clusters=k, init="k-means++", n_init=restarts, random_state=0, algorithm="lloyd").fit(points)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"inertia": float(model.inertia_), "iterations": int(model.n_iter_), "seconds": seconds}))
+
+
+def bgnbd(path):
+    import time
+
+    import numpy
+    from lifetimes import BetaGeoFitter
+
+    data = numpy.loadtxt(path, delimiter=",", ndmin=2)
+    start = time.perf_counter()
+    fitter = BetaGeoFitter(penalizer_coef=0.0).fit(data[:, 0], data[:, 1], data[:, 2])
+    seconds = time.perf_counter() - start
+    print(json.dumps({"params": {key: float(value) for key, value in fitter.params_.items()}, "seconds": seconds}))
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["cdnow"]:
         cdnow()
-    elif sys.argv[1:2] == ["kmeans"] and len(sys.argv) == 4:
-        kmeans(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1:2] == ["kmeans"] and len(sys.argv) in (4, 5):
+        kmeans(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) == 5 else 10)
+    elif sys.argv[1:2] == ["bgnbd"] and len(sys.argv) == 3:
+        bgnbd(sys.argv[2])
     else:
         sys.exit(__doc__)

@@ -64,20 +64,32 @@ extension PostgresHubStore: ReviewStore {
 
     private static func offerOveruses(_ connection: PostgresConnection, includeApproved: Bool, id: Int64?, logger: Logger) async throws -> [OfferOveruseRecord] {
         var records: [OfferOveruseRecord] = []
-        for try await (rowID, campaign, customer, terminal, store, seq, channel, orderID, uses, allowed, detected, approved, note) in try await connection.query(
+        for try await row in try await connection.query(
             """
             SELECT id, campaign, customer, terminal, store, seq, channel, order_id, uses, allowed, detected_at_ms, approved_at_ms, note FROM offer_overuses
             WHERE (\(includeApproved) OR approved_at_ms IS NULL) AND (\(id)::bigint IS NULL OR id = \(id)) ORDER BY id
             """,
             logger: logger
-        ).decode((Int64, String, String, String?, String?, Int64?, String?, String?, Int64, Int64?, Int64, Int64?, String?).self) {
-            records.append(OfferOveruseRecord(
-                id: rowID, campaign: try CampaignID(validating: campaign), customer: try CustomerID(validating: customer),
-                source: try .init(terminal: terminal, store: store, seq: seq, channel: channel, orderID: orderID), uses: Int(uses),
-                allowed: allowed.map(Int.init), detectedAt: Date(millis: detected) ?? .distantPast, approvedAt: Date(millis: approved), note: note
-            ))
+        ) {
+            records.append(try offerOveruse(row))
         }
         return records
+    }
+
+    /// One row of `offer_overuses`. Synchronous on purpose: decoded inline in
+    /// the async loop above, it crashed the optimiser (Swift 6.3, release builds).
+    private static func offerOveruse(_ row: PostgresRow) throws -> OfferOveruseRecord {
+        let cells = row.makeRandomAccess()
+        let source = try OfferOveruseRecord.Source(
+            terminal: try cells[3].decode(String?.self), store: try cells[4].decode(String?.self), seq: try cells[5].decode(Int64?.self),
+            channel: try cells[6].decode(String?.self), orderID: try cells[7].decode(String?.self)
+        )
+        return OfferOveruseRecord(
+            id: try cells[0].decode(Int64.self), campaign: try CampaignID(validating: try cells[1].decode(String.self)),
+            customer: try CustomerID(validating: try cells[2].decode(String.self)), source: source, uses: Int(try cells[8].decode(Int64.self)),
+            allowed: try cells[9].decode(Int64?.self).map(Int.init), detectedAt: Date(millis: try cells[10].decode(Int64.self)) ?? .distantPast,
+            approvedAt: Date(millis: try cells[11].decode(Int64?.self)), note: try cells[12].decode(String?.self)
+        )
     }
 
     public func conflicts(customer: CustomerID?, limit: Int) async throws(HubError) -> [ConflictRecord] {
