@@ -16,7 +16,7 @@ struct OmnisyncHub: AsyncParsableCommand {
               omnisync-hub terminals add T-0001 --store PARIS-01
               omnisync-hub status --json
             """,
-        subcommands: [Serve.self, Terminals.self, Certificates.self, Status.self, Customers.self, Conflicts.self, Lookups.self, Review.self, Quarantine.self, Policy.self, Channels.self, Import.self, Products.self, Recompute.self, Segments.self, Dashboard.self, Settings.self, Prices.self, Overrides.self, Campaigns.self, SatisfactionCommand.self, FeedbackCommand.self, InsightCommand.self]
+        subcommands: [Serve.self, Terminals.self, Certificates.self, Status.self, Customers.self, Conflicts.self, Lookups.self, Review.self, Quarantine.self, Policy.self, Channels.self, Import.self, Products.self, Recompute.self, Segments.self, Dashboard.self, Settings.self, Prices.self, Overrides.self, Campaigns.self, SatisfactionCommand.self, FeedbackCommand.self, InsightCommand.self, Stock.self]
     )
 
     /// Usage errors exit with 2, as the command-line contract says.

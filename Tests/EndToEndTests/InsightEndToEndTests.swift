@@ -61,7 +61,11 @@ import Testing
         #expect((atHub["value12m"] as? [String: Any])?["currency"] as? String == "EUR")
         let recommendations = try #require(atHub["recommendations"] as? [String])
         #expect(recommendations.count == 10 && !recommendations.contains("G0-1") && !recommendations.contains("G0-2"))
-        #expect(recommendations.first?.hasPrefix("G0-") == true, "the customer's own group first: \(recommendations)")
+        let boughtOwnGroup = Set(orders.filter { $0.contains(#""card":"88880001""#) }.compactMap { $0.firstMatch(of: /"sku":"(G0-\d)"/)?.output.1 }.map(String.init))
+            .union(["G0-1", "G0-2"])
+        if boughtOwnGroup.count < 6 {
+            #expect(recommendations.first?.hasPrefix("G0-") == true, "the customer's own group first: \(recommendations)")
+        }
 
         // The till pulls it, then answers offline with the same values.
         #expect(try await agent.run("sync").status == 0)

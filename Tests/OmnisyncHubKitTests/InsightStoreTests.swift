@@ -89,7 +89,9 @@ import Testing
         let bought = Set(orders.filter { $0.customer.email == email }.flatMap { $0.lines.map(\.sku) })
         #expect(insight.recommendations.count == min(10, 24 - bought.count))
         #expect(bought.isDisjoint(with: insight.recommendations))
-        #expect(insight.recommendations.first?.hasPrefix("G1-") == true, "\(insight.recommendations)")
+        if bought.filter({ $0.hasPrefix("G1-") }).count < 8 {
+            #expect(insight.recommendations.first?.hasPrefix("G1-") == true, "\(insight.recommendations)")
+        }
         let view = CustomerView(customer.state)
         #expect(view.pAlive == insight.pAlive && view.recommendations == insight.recommendations && view.cluster == insight.cluster)
 

@@ -20,7 +20,7 @@ public struct Product: Sendable, Hashable, Codable {
         let sku = sku.trimmingWhitespace()
         let name = name.trimmingWhitespace()
         let category = category.trimmingWhitespace()
-        guard (1...64).contains(sku.count), !sku.contains(where: \.isWhitespace) else {
+        guard Self.isValidSKU(sku) else {
             throw HubError(.malformedRequest, "sku \"\(sku)\" must be 1-64 characters without spaces")
         }
         guard name.count <= 200, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
@@ -37,6 +37,11 @@ public struct Product: Sendable, Hashable, Codable {
     }
 
     /// A product as a backend stored it, after the checks above.
+    /// A SKU as sale lines take it: 1-64 characters without spaces.
+    public static func isValidSKU(_ sku: String) -> Bool {
+        (1...64).contains(sku.count) && !sku.contains(where: \.isWhitespace)
+    }
+
     init(stored sku: String, name: String, category: String) {
         self.sku = sku
         self.name = name

@@ -104,9 +104,12 @@ public enum InsightEngine {
     }
 
     /// One customer's insight under `models` at `now`, `skuNames` being the
-    /// numbering of `facts.skus`.
+    /// numbering of `facts.skus`. `stock`, when their preferred store has a
+    /// stock list, is what their recommendations keep to (the list's SKUs in
+    /// the recommender's numbering).
     public static func insight(
-        for facts: CustomerFacts, skuNames: [String], models: InsightModels, recommender: Recommender, recommenderNumbers: [String: Int32], at now: Date
+        for facts: CustomerFacts, skuNames: [String], models: InsightModels, recommender: Recommender, recommenderNumbers: [String: Int32],
+        stock: Set<Int32>? = nil, at now: Date
     ) -> CustomerInsight {
         let today = day(of: now)
         var pAlive: Double?
@@ -132,7 +135,8 @@ public enum InsightEngine {
             } : nil
         // The customer's SKUs in the recommender's numbering (a SKU first sold after the refit has none).
         let bought = Set(facts.skus.compactMap { recommenderNumbers[skuNames[Int($0)]] })
-        let recommended = recommender.names(recommender.recommend(bought: bought, store: facts.preferredStore, limit: 10))
+        let allowed: ((Int32) -> Bool)? = stock.map { stocked in { stocked.contains($0) } }
+        let recommended = recommender.names(recommender.recommend(bought: bought, store: facts.preferredStore, limit: 10, allowed: allowed))
         // What they bought since the refit is not recommended either.
         let boughtNames = Set(facts.skus.map { skuNames[Int($0)] })
         return CustomerInsight(

@@ -16,6 +16,8 @@ struct RecomputeService: Service {
     let logger: Logger
 
     func run() async throws {
+        // One for the service's life, so the models stay decoded between passes.
+        let insight = InsightRefresher(store: store)
         while true {
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
@@ -24,7 +26,7 @@ struct RecomputeService: Service {
             }
             if Task.isCancelled || Task.isShuttingDownGracefully { return }
             do {
-                let report = try await InsightRefresher(store: store).scheduled(at: Date())
+                let report = try await insight.scheduled(at: Date())
                 logger.info("customer insight \(report.kind == .refit ? "refitted" : "updated")", metadata: [
                     "customers": "\(report.customers)", "profilesChanged": "\(report.profilesChanged)",
                     "seconds": "\(String(format: "%.1f", report.seconds.read + report.seconds.compute + report.seconds.write))",

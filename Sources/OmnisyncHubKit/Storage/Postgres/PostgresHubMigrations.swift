@@ -337,6 +337,7 @@ enum PostgresHubMigrations {
             """,
             "ALTER TABLE customers ADD COLUMN p_alive DOUBLE PRECISION",
             "ALTER TABLE customers ADD COLUMN cluster BIGINT",
+            "CREATE TABLE store_stock (store TEXT NOT NULL, sku TEXT NOT NULL, PRIMARY KEY (store, sku))",
         ]),
     ]
 

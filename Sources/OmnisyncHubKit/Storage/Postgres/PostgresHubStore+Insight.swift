@@ -6,14 +6,16 @@ import PostgresNIO
 /// Predictive insight on PostgreSQL (see ``InsightStore``; the facts are
 /// folded by the same ``CustomerFactsReader`` as on SQLite).
 extension PostgresHubStore {
-    public func customerFacts(after order: Int64?) async throws(HubError) -> CustomerFactsTable {
+    public func customerFacts(after order: Int64?, currency known: Currency?) async throws(HubError) -> CustomerFactsTable {
         try await snapshot { connection in
             let watermark = try await connection.query("SELECT COALESCE(MAX(id), 0) FROM orders", logger: logger).collect()[0].decode(Int64.self)
-            var currency = "EUR"
-            for try await code in try await connection.query(
-                "SELECT currency FROM orders WHERE kind = 'sale' GROUP BY currency ORDER BY COUNT(*) DESC, currency LIMIT 1", logger: logger
-            ).decode(String.self) {
-                currency = code
+            var currency = known?.rawValue ?? "EUR"
+            if known == nil {
+                for try await code in try await connection.query(
+                    "SELECT currency FROM orders WHERE kind = 'sale' GROUP BY currency ORDER BY COUNT(*) DESC, currency LIMIT 1", logger: logger
+                ).decode(String.self) {
+                    currency = code
+                }
             }
             var reader = CustomerFactsReader(mainCurrency: currency)
             var query = PostgresQuery(unsafeSQL: CustomerFactsReader.query(filter: ""))
@@ -53,6 +55,18 @@ extension PostgresHubStore {
         }
         guard let row else { return nil }
         return InsightState(models: try InsightModelsColumn.decode(row.0), watermark: row.1)
+    }
+
+    public func insightMark() async throws(HubError) -> (fittedAt: Date, watermark: Int64)? {
+        try await read { connection in
+            var mark: (fittedAt: Date, watermark: Int64)?
+            for try await (fitted, watermark) in try await connection.query(
+                "SELECT fitted_at_ms, watermark FROM insight_models WHERE id = 1", logger: logger
+            ).decode((Int64, Int64).self) {
+                if let fittedAt = Date(millis: fitted) { mark = (fittedAt, watermark) }
+            }
+            return mark
+        }
     }
 
     public func saveInsightModels(_ models: InsightModels, watermark: Int64) async throws(HubError) {
@@ -110,6 +124,33 @@ extension PostgresHubStore {
             }
         }
         return changed
+    }
+
+    public func replaceStockLists(_ lists: [StoreID: Set<String>]) async throws(HubError) {
+        try await transaction { connection in
+            for (store, skus) in lists {
+                try await connection.query("DELETE FROM store_stock WHERE store = \(store.rawValue)", logger: logger)
+                try await connection.query(
+                    "INSERT INTO store_stock (store, sku) SELECT \(store.rawValue), s FROM unnest(\(Array(skus))::text[]) AS s", logger: logger
+                )
+            }
+        }
+    }
+
+    public func stockLists() async throws(HubError) -> [StoreID: Set<String>] {
+        let rows: [(String, String)] = try await read { connection in
+            var rows: [(String, String)] = []
+            for try await row in try await connection.query("SELECT store, sku FROM store_stock", logger: logger).decode((String, String).self) {
+                rows.append(row)
+            }
+            return rows
+        }
+        var lists: [StoreID: Set<String>] = [:]
+        for (store, sku) in rows {
+            guard let id = StoreID(rawValue: store) else { throw HubError(.storage, "a stock list names store '\(store.prefix(40))'; the hub's database is damaged") }
+            lists[id, default: []].insert(sku)
+        }
+        return lists
     }
 
     public func clusterCounts() async throws(HubError) -> [Int: Int] {

@@ -470,7 +470,8 @@ enum SQLiteHubMigrations {
         migrator.registerMigration("v19: predictive insight") { db in
             // The last refit's models (InsightModels as JSON) and how far the
             // incremental pass has read the orders; each customer's
-            // probability alive (the lifecycle's churn flag reads it) and cluster.
+            // probability alive (the lifecycle's churn flag reads it) and
+            // cluster; the SKUs each store carries (recommendations keep to them).
             try db.execute(sql: """
                 CREATE TABLE insight_models (
                     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -480,6 +481,11 @@ enum SQLiteHubMigrations {
                 );
                 ALTER TABLE customers ADD COLUMN p_alive REAL;
                 ALTER TABLE customers ADD COLUMN cluster INTEGER;
+                CREATE TABLE store_stock (
+                    store TEXT NOT NULL,
+                    sku TEXT NOT NULL,
+                    PRIMARY KEY (store, sku)
+                ) WITHOUT ROWID;
                 """)
         }
         return migrator

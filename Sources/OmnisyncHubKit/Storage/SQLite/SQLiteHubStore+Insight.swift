@@ -4,10 +4,10 @@ public import OmnisyncCore
 
 /// Predictive insight on SQLite (see ``InsightStore``).
 extension SQLiteHubStore {
-    public func customerFacts(after order: Int64?) async throws(HubError) -> CustomerFactsTable {
+    public func customerFacts(after order: Int64?, currency known: Currency?) async throws(HubError) -> CustomerFactsTable {
         try await read { db in
             let watermark = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM orders") ?? 0
-            let currency = try String.fetchOne(
+            let currency = try known?.rawValue ?? String.fetchOne(
                 db, sql: "SELECT currency FROM orders WHERE kind = 'sale' GROUP BY currency ORDER BY COUNT(*) DESC, currency LIMIT 1"
             ) ?? "EUR"
             var reader = CustomerFactsReader(mainCurrency: currency)
@@ -28,6 +28,15 @@ extension SQLiteHubStore {
         try await read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT body, watermark FROM insight_models WHERE id = 1") else { return nil }
             return InsightState(models: try InsightModelsColumn.decode(row["body"]), watermark: row["watermark"])
+        }
+    }
+
+    public func insightMark() async throws(HubError) -> (fittedAt: Date, watermark: Int64)? {
+        try await read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT fitted_at_ms, watermark FROM insight_models WHERE id = 1"),
+                let fittedAt = Date(millis: row["fitted_at_ms"] as Int64)
+            else { return nil }
+            return (fittedAt, row["watermark"])
         }
     }
 
@@ -74,6 +83,27 @@ extension SQLiteHubStore {
             }
         }
         return changed
+    }
+
+    public func replaceStockLists(_ lists: [StoreID: Set<String>]) async throws(HubError) {
+        try await write { db in
+            let insert = try db.cachedStatement(sql: "INSERT INTO store_stock (store, sku) VALUES (?, ?)")
+            for (store, skus) in lists {
+                try db.execute(sql: "DELETE FROM store_stock WHERE store = ?", arguments: [store.rawValue])
+                for sku in skus { try insert.execute(arguments: [store.rawValue, sku]) }
+            }
+        }
+    }
+
+    public func stockLists() async throws(HubError) -> [StoreID: Set<String>] {
+        try await read { db in
+            var lists: [StoreID: Set<String>] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT store, sku FROM store_stock")
+            while let row = try rows.next() {
+                lists[try StoreID(validating: row["store"]), default: []].insert(row["sku"])
+            }
+            return lists
+        }
     }
 
     public func clusterCounts() async throws(HubError) -> [Int: Int] {
