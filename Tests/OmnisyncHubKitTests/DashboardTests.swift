@@ -234,6 +234,12 @@ import Testing
             factory.profile(customer: customer, set: .name, to: "<script>alert(1)</script> Ann"),
             factory.sale(customer: customer),
         ]), token)])
+        // The models' predictions, as a refit writes them.
+        let insight = CustomerInsight(
+            pAlive: 0.873, expectedPurchases90d: 1.25, value12m: Money(amount: 18_050, currency: Currency(rawValue: "EUR")!), cluster: 2,
+            recommendations: ["SOCK-7", "LACE-2"], modelFittedAt: Date(millis: Date().millis)!
+        )
+        #expect(try await hub.store.writeInsights([(customer, insight)], at: Date()) == 1)
         let cookie = "\(DashboardSession.cookieName)=\(DashboardSession.issue(.session, adminToken: hub.adminToken, now: Date()))"
         let (search, masked, revealed, nobody, bad) = try await hub.test { client in
             (
@@ -250,6 +256,8 @@ import Testing
         #expect(!masked.html.contains("ann@example.com"))
         #expect(masked.html.contains("Activity (all channels)"))
         #expect(masked.html.contains("12.99 EUR"), "money as the CLI prints it")
+        #expect(masked.html.contains("Predictions (docs/insight.md)") && masked.html.contains("<dd>0.873</dd>") && masked.html.contains("180.50 EUR"))
+        #expect(masked.html.contains("<dd>SOCK-7, LACE-2</dd>"))
         #expect(revealed.html.contains("ann@example.com"))
         #expect(!revealed.html.contains("<script>alert(1)</script>"), "what customers type is escaped")
         #expect(revealed.html.contains("&lt;script&gt;"))

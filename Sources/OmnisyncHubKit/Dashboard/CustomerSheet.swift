@@ -25,19 +25,26 @@ public struct CustomerSheet: Sendable {
             throw HubError(.storage, "the customer view of \(id) is not a JSON object")
         }
         let activity = profile.removeValue(forKey: "activity")
+        var predictions: [String: JSONValue] = [:]
+        for key in Self.predictionKeys { predictions[key] = profile.removeValue(forKey: key) }
         self.id = id.rawValue
         self.revealed = revealed
         sections = [Section(title: "Profile", rows: Self.rows(profile))]
         if case .object(let activity) = activity {
             sections.append(Section(title: "Activity (all channels)", rows: Self.rows(activity)))
         }
+        sections.append(Section(title: "Predictions (docs/insight.md)", rows: Self.rows(predictions)))
     }
+
+    /// The view's keys the insight models fill, shown in their own section.
+    static let predictionKeys = ["pAlive", "expectedPurchases90d", "value12m", "cluster", "recommendations"]
 
     /// One row per key, in key order; nested objects become "parent child" rows.
     static func rows(_ object: [String: JSONValue], prefix: String = "") -> [Row] {
         object.keys.sorted().flatMap { key -> [Row] in
             let label = prefix.isEmpty ? words(key) : "\(prefix) \(words(key).lowercased())"
-            if case .object(let nested) = object[key] {
+            // Money stays one row ("180.50 EUR"); other objects become a row per key.
+            if case .object(let nested) = object[key], !(nested.count == 2 && nested["amount"] != nil && nested["currency"] != nil) {
                 return rows(nested, prefix: label)
             }
             return [Row(label: label, value: text(object[key] ?? .null))]
