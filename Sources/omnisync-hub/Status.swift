@@ -19,7 +19,7 @@ struct Status: AsyncParsableCommand {
     )
 
     @OptionGroup var hub: HubOptions
-    @Flag(help: "Print JSON: { terminals: [...], quarantined, quarantinedOrders, conflicts, overdraftsPendingReview, offerDoubleUsesPendingReview, erasurePurgePending, priceList }.")
+    @Flag(help: "Print JSON: { terminals: [...], quarantined, quarantinedOrders, conflicts, overdraftsPendingReview, offerDoubleUsesPendingReview, insightFittedAt, erasurePurgePending, priceList }.")
     var json = false
 
     func run() async throws {
@@ -54,6 +54,10 @@ struct Status: AsyncParsableCommand {
             if report.priceList.version > 0 {
                 let imported = report.priceList.importedAt.map { " (imported \(Output.age(Date().timeIntervalSince($0))) ago)" } ?? ""
                 print("price list: version \(report.priceList.version)\(imported)   terminals on a stale list: \(report.priceList.staleTerminals)")
+            }
+            if let fitted = report.insightFittedAt {
+                let age = Date().timeIntervalSince(fitted)
+                print("predictions: models fitted \(Output.age(age)) ago\(age > 2 * 86_400 ? " (serve refits daily: see the hub's log for why it did not)" : "")")
             }
             if report.erasurePurgePending {
                 print("an erasure's old data may remain in the database's write-ahead log (readers blocked the checkpoint); the hub retries on its next write")

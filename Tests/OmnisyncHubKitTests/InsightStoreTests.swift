@@ -58,9 +58,11 @@ import Testing
         }
         let refresher = InsightRefresher(store: hub.store)
         #expect(try await refresher.update(at: Self.now) == nil, "no models before the first refit")
+        #expect(try await hub.store.status().insightFittedAt == nil)
 
         let report = try await refresher.refit(at: Self.now)
         #expect(report.kind == .refit && report.customers == 240 && report.profilesChanged == 240)
+        #expect(try await hub.store.status().insightFittedAt == Self.now, "status says when the models were fitted")
         let models = report.models
         let bgnbd = try #require(models.bgnbd, "\(models.notes)")
         #expect(models.gammaGamma != nil && models.currency == Self.euro && models.notes.isEmpty, "\(models.notes)")

@@ -89,6 +89,7 @@ public final class HubMetrics: Sendable {
         registry.makeGauge(descriptor: Self.conflicts).set(Double(status.conflicts))
         registry.makeGauge(descriptor: Self.overdrafts).set(Double(status.overdraftsPendingReview))
         registry.makeGauge(descriptor: Self.offerDoubleUses).set(Double(status.offerDoubleUsesPendingReview))
+        registry.makeGauge(descriptor: Self.insightFitted).set(status.insightFittedAt?.timeIntervalSince1970 ?? 0)
         registry.makeGauge(descriptor: Self.erasurePurgePending).set(to: status.erasurePurgePending ? 1 : 0)
 
         let gone = terminalLabels.withLock { previous in
@@ -140,6 +141,9 @@ public final class HubMetrics: Sendable {
     static var quarantinedOrders: MetricNameDescriptor { name("quarantined", "orders", "Orders of other channels set aside because an identifier is unusable.") }
     static var conflicts: MetricNameDescriptor { name("conflicts", "", "Concurrent profile edits resolved by the merge rules (the conflict log).") }
     static var overdrafts: MetricNameDescriptor { name("overdrafts_pending_review", "", "Offline over-redemptions waiting for head office's review.") }
+    static var insightFitted: MetricNameDescriptor {
+        name("insight_fitted_timestamp", "seconds", "When the predictive models were last fitted (Unix time; 0 before the first refit).")
+    }
     static var offerDoubleUses: MetricNameDescriptor {
         name("offer_double_uses_pending_review", "", "Offers used beyond their grant (a single-use offer honoured twice) waiting for head office's review.")
     }

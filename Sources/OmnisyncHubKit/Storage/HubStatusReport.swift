@@ -51,6 +51,10 @@ public struct HubStatusReport: Sendable, Hashable, Encodable {
     /// Offers used beyond their grant (two stores, or a store and the web
     /// shop, honouring a single-use offer) waiting for head office's review.
     public var offerDoubleUsesPendingReview: Int = 0
+    /// When the predictive models were last fitted (docs/insight.md); nil
+    /// before the first refit. `serve` refits daily: an older time means the
+    /// refit keeps failing (the hub's log says why).
+    public var insightFittedAt: Date?
     /// True while an erased customer's old data may remain in the database's
     /// write-ahead log because readers kept a checkpoint from completing; the
     /// hub retries on its next write.

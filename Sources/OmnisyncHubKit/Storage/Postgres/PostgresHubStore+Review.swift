@@ -35,6 +35,9 @@ extension PostgresHubStore: ReviewStore {
                 erasurePurgePending: false
             )
             report.offerDoubleUsesPendingReview = try await count("SELECT COUNT(*) FROM offer_overuses WHERE approved_at_ms IS NULL")
+            for try await fitted in try await connection.query("SELECT fitted_at_ms FROM insight_models WHERE id = 1", logger: logger).decode(Int64.self) {
+                report.insightFittedAt = Date(millis: fitted)
+            }
             for try await (version, importedAt) in try await connection.query(
                 "SELECT version, imported_at_ms FROM price_versions ORDER BY version DESC LIMIT 1", logger: logger
             ).decode((Int64, Int64).self) {

@@ -27,6 +27,7 @@ extension SQLiteHubStore {
                 erasurePurgePending: try Self.setting(db, Self.purgePendingKey, default: false)
             )
             report.offerDoubleUsesPendingReview = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM offer_overuses WHERE approved_at_ms IS NULL") ?? 0
+            report.insightFittedAt = Date(millis: try Int64.fetchOne(db, sql: "SELECT fitted_at_ms FROM insight_models WHERE id = 1"))
             if let latest = try Row.fetchOne(db, sql: "SELECT version, imported_at_ms FROM price_versions ORDER BY version DESC LIMIT 1") {
                 report.priceList = .init(version: latest["version"], importedAt: Date(millis: latest["imported_at_ms"] as Int64?))
             }
