@@ -110,10 +110,9 @@ extension Review {
                     print(all ? "no offers used twice" : "no offers used twice waiting for review")
                 } else {
                     Output.table(
-                        headers: ["#", "CAMPAIGN", "CUSTOMER", "SALE", "USES", "ALLOWED", "STATE"],
+                        headers: ["#", "CAMPAIGN", "CUSTOMER", "SALE", "WHY", "STATE"],
                         rows: records.map { record in
-                            [String(record.id ?? 0), record.campaign.rawValue, record.customer.rawValue, record.sale,
-                             String(record.uses), record.allowed.map(String.init) ?? "-",
+                            [String(record.id ?? 0), record.campaign.rawValue, record.customer.rawValue, record.sale, record.why,
                              record.approvedAt.map { "approved \(RFC3339.format($0))" } ?? "to review"]
                         }
                     )

@@ -216,9 +216,21 @@ import Testing
         #expect(approved.orderID == "W-2" && approved.note == "goodwill")
         #expect(try await hub.store.offerOveruses(includeApproved: false).map(\.orderID) == ["W-3"])
 
+
         // The report counts the members' web redemptions under the web channel (Bob is no member).
         let report = try #require(try await hub.store.campaignReport(id))
         #expect(report.overall.treated.redemptions == 2)
         #expect(report.byChannel["web"]?.treated.redemptions == 2)
+
+        // A grant's holder ordering after the offer ended: a till would refuse it; the order is kept and flagged as such.
+        var late = order("W-4", email: "cy@example.com", offer: id)
+        late.at = now.addingTimeInterval(2 * 86_400)
+        let cy = try #require(try await hub.store.recordOnlineOrders([order("W-5", email: "cy@example.com", offer: nil)], at: now).first?.customer)
+        #expect(try await hub.store.assignCampaignMembers(at: now) >= 1)
+        #expect(try await hub.store.customer(id: cy)?.state.offers[id]?.value != nil)
+        #expect(try await hub.store.recordOnlineOrders([late], at: now).first?.offerFlagged == true)
+        let outside = try #require(try await hub.store.offerOveruses(includeApproved: false).last)
+        #expect(outside.orderID == "W-4" && outside.outsideWindow && outside.uses == 1 && outside.allowed == 1)
+        #expect(outside.why == "used outside the offer's window")
     }
 }

@@ -59,11 +59,19 @@ public enum OnlineOrderIngestor {
     }
 
     /// What applying an order did: the customer's record after it, and the
-    /// offer it used beyond the customer's grant (or without one), to flag
-    /// for review as a till's double use is.
+    /// offer it used beyond the customer's grant (or without one, or outside
+    /// its window), to flag for review as a till's double use is.
     public struct Applied: Sendable {
         public var record: CustomerRecord
-        public var offerOveruse: ProfileState.ApplyReport.OfferOveruse?
+        public var flaggedOffer: FlaggedOffer?
+    }
+
+    /// An order's use of an offer that head office should review.
+    public struct FlaggedOffer: Sendable, Hashable {
+        public var campaign: CampaignID
+        public var uses: Int
+        public var allowed: Int?
+        public var outsideWindow: Bool
     }
 
     /// Applies `order` to `record` (the customer the identity names, or a
@@ -94,7 +102,12 @@ public enum OnlineOrderIngestor {
         if !updated.state.isErased {
             try updated.activity.apply(online: order)
         }
-        return Applied(record: updated, offerOveruse: report.offerOveruse)
+        var flagged = report.offerOveruse.map { FlaggedOffer(campaign: $0.campaign, uses: $0.uses, allowed: $0.allowed, outsideWindow: false) }
+        // Within the grant's count but not its window: a till would have refused it; the shop's order is kept and flagged.
+        if flagged == nil, let campaign = order.offer, let grant = updated.state.offers[campaign]?.value, !grant.isValid(at: order.at) {
+            flagged = FlaggedOffer(campaign: campaign, uses: updated.state.uses(of: campaign), allowed: grant.uses, outsideWindow: true)
+        }
+        return Applied(record: updated, flaggedOffer: flagged)
     }
 
     /// The last four characters, for messages and logs (personal data is masked).

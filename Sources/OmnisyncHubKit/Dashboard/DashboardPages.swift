@@ -56,7 +56,7 @@ struct DashboardPages: Sendable {
         let offers: [[String: Any]] = try await store.offerOveruses(includeApproved: false).map { overuse in
             [
                 "id": overuse.id ?? 0, "customer": overuse.customer.rawValue, "campaign": overuse.campaign.rawValue, "sale": overuse.sale,
-                "uses": overuse.uses, "allowed": overuse.allowed.map(String.init) ?? "none", "detected": TerminalBoard.clock(overuse.detectedAt),
+                "why": overuse.why, "detected": TerminalBoard.clock(overuse.detectedAt),
                 "formToken": form,
             ]
         }

@@ -141,13 +141,14 @@ enum DashboardTemplates {
         </article>
         {{/overdrafts}}
         <h1 id="offers">Offers used twice</h1>
-        <p>A single-use offer honoured twice: two stores that were both offline, or a store and the web shop; or an offer
-        the customer did not hold. The sale stands; approve after looking at the stores' last syncs.</p>
+        <p>A single-use offer honoured twice: two stores that were both offline, or a store and the web shop; an offer
+        the customer did not hold, or a web order outside the offer's window. The sale stands; approve after looking at
+        the stores' last syncs.</p>
         {{^offers}}<p class="empty">No offer waits for review.</p>{{/offers}}
         {{#offers}}
         <article class="card">
           <h2>#{{id}} · <a href="/dashboard/customers/{{customer}}">{{customer}}</a></h2>
-          <p>Offer of campaign {{campaign}} used by {{sale}}: use {{uses}} of {{allowed}} allowed.</p>
+          <p>Offer of campaign {{campaign}} used by {{sale}}: {{why}}.</p>
           <p><small>Detected {{detected}}</small></p>
           <form method="post" action="/dashboard/review/offers/{{id}}/approve" class="actions">
             <input type="hidden" name="form" value="{{formToken}}">

@@ -3,8 +3,8 @@ public import OmnisyncCore
 
 /// A sale that used a campaign's offer beyond what the customer's grant
 /// allows: two stores honouring a single-use offer while both were offline,
-/// a web order using an offer a till already used, or an offer the hub no
-/// longer grants. The sale stands (the goods are gone); head office reviews
+/// a web order using an offer a till already used, an offer the hub no
+/// longer grants, or a web order placed outside the offer's window. The sale stands (the goods are gone); head office reviews
 /// it (`omnisync-hub review offers`).
 ///
 /// A till's sale is named by terminal, store and sequence number; another
@@ -24,6 +24,9 @@ public struct OfferOveruseRecord: Sendable, Hashable, Encodable {
     public var uses: Int
     /// What the grant allows; nil when the customer held no grant at the hub.
     public var allowed: Int?
+    /// True for an order placed outside the grant's window (a till refuses
+    /// those itself; an order of another channel is only checked here).
+    public var outsideWindow = false
     public var detectedAt: Date
     public var approvedAt: Date?
     public var note: String?
@@ -42,12 +45,13 @@ public struct OfferOveruseRecord: Sendable, Hashable, Encodable {
     /// An order of another channel.
     public init(
         id: Int64? = nil, campaign: CampaignID, customer: CustomerID, channel: String, orderID: String, uses: Int, allowed: Int?,
-        detectedAt: Date, approvedAt: Date? = nil, note: String? = nil
+        outsideWindow: Bool = false, detectedAt: Date, approvedAt: Date? = nil, note: String? = nil
     ) {
         self.init(
             id: id, campaign: campaign, customer: customer, source: .order(channel: channel, orderID: orderID), uses: uses, allowed: allowed,
             detectedAt: detectedAt, approvedAt: approvedAt, note: note
         )
+        self.outsideWindow = outsideWindow
     }
 
     /// Where the sale was made, as the stored row says it.
@@ -88,6 +92,12 @@ public struct OfferOveruseRecord: Sendable, Hashable, Encodable {
         self.note = note
     }
 
+    /// Why it waits for review, for a listing.
+    public var why: String {
+        if outsideWindow { return "used outside the offer's window" }
+        return allowed.map { "use \(uses) of \($0) allowed" } ?? "use \(uses) of an offer the customer does not hold"
+    }
+
     /// The sale, for a listing: `t-1#42 (s-1)` or `web order W-1001`.
     public var sale: String {
         if let terminal, let seq {
@@ -97,7 +107,7 @@ public struct OfferOveruseRecord: Sendable, Hashable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, campaign, customer, terminal, store, seq, channel, orderId, uses, allowed, detectedAt, approvedAt, note
+        case id, campaign, customer, terminal, store, seq, channel, orderId, uses, allowed, outsideWindow, detectedAt, approvedAt, note
     }
 
     /// Every key is written, absent values as null.
@@ -113,6 +123,7 @@ public struct OfferOveruseRecord: Sendable, Hashable, Encodable {
         try container.encode(orderID, forKey: .orderId)
         try container.encode(uses, forKey: .uses)
         try container.encode(allowed, forKey: .allowed)
+        try container.encode(outsideWindow, forKey: .outsideWindow)
         try container.encode(detectedAt, forKey: .detectedAt)
         try container.encode(approvedAt, forKey: .approvedAt)
         try container.encode(note, forKey: .note)

@@ -321,6 +321,7 @@ enum PostgresHubMigrations {
             "ALTER TABLE offer_overuses ALTER COLUMN seq DROP NOT NULL",
             "ALTER TABLE offer_overuses ADD COLUMN channel TEXT",
             "ALTER TABLE offer_overuses ADD COLUMN order_id TEXT",
+            "ALTER TABLE offer_overuses ADD COLUMN outside_window BOOLEAN NOT NULL DEFAULT false",
             """
             ALTER TABLE offer_overuses ADD CONSTRAINT offer_overuses_sale CHECK (
                 (terminal IS NOT NULL AND store IS NOT NULL AND seq IS NOT NULL) OR (channel IS NOT NULL AND order_id IS NOT NULL))

@@ -117,10 +117,10 @@ extension PostgresHubStore: ChannelStore {
                 let record = before ?? CustomerRecord(id: CustomerID(rawValue: UUIDv7.make(unixMillis: at.millis, using: &generator))!)
                 let stamp = clock.tick(wallMillis: at.millis)
                 var updated: CustomerRecord
-                let overuse: ProfileState.ApplyReport.OfferOveruse?
+                let overuse: OnlineOrderIngestor.FlaggedOffer?
                 do throws(ApplyError) {
                     let applied = try OnlineOrderIngestor.apply(order, identity: identity, to: record, policy: policy, stamp: stamp)
-                    (updated, overuse) = (applied.record, applied.offerOveruse)
+                    (updated, overuse) = (applied.record, applied.flaggedOffer)
                 } catch {
                     let reason = "cannot apply: \(error.message)"
                     try await Self.quarantine(connection, order, reason: reason, at: at, logger: logger)
@@ -150,7 +150,7 @@ extension PostgresHubStore: ChannelStore {
                 if let overuse {
                     try await Self.insert(connection, OfferOveruseRecord(
                         campaign: overuse.campaign, customer: updated.state.id, channel: order.channel, orderID: order.orderID, uses: overuse.uses,
-                        allowed: overuse.allowed, detectedAt: at
+                        allowed: overuse.allowed, outsideWindow: overuse.outsideWindow, detectedAt: at
                     ), logger: logger)
                 }
                 applied[key] = .some(updated.state.id)

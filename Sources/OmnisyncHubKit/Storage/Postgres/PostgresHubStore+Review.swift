@@ -69,7 +69,8 @@ extension PostgresHubStore: ReviewStore {
         var records: [OfferOveruseRecord] = []
         for try await row in try await connection.query(
             """
-            SELECT id, campaign, customer, terminal, store, seq, channel, order_id, uses, allowed, detected_at_ms, approved_at_ms, note FROM offer_overuses
+            SELECT id, campaign, customer, terminal, store, seq, channel, order_id, uses, allowed, detected_at_ms, approved_at_ms, note, outside_window
+            FROM offer_overuses
             WHERE (\(includeApproved) OR approved_at_ms IS NULL) AND (\(id)::bigint IS NULL OR id = \(id)) ORDER BY id
             """,
             logger: logger
@@ -87,12 +88,14 @@ extension PostgresHubStore: ReviewStore {
             terminal: try cells[3].decode(String?.self), store: try cells[4].decode(String?.self), seq: try cells[5].decode(Int64?.self),
             channel: try cells[6].decode(String?.self), orderID: try cells[7].decode(String?.self)
         )
-        return OfferOveruseRecord(
+        var record = OfferOveruseRecord(
             id: try cells[0].decode(Int64.self), campaign: try CampaignID(validating: try cells[1].decode(String.self)),
             customer: try CustomerID(validating: try cells[2].decode(String.self)), source: source, uses: Int(try cells[8].decode(Int64.self)),
             allowed: try cells[9].decode(Int64?.self).map(Int.init), detectedAt: Date(millis: try cells[10].decode(Int64.self)) ?? .distantPast,
             approvedAt: Date(millis: try cells[11].decode(Int64?.self)), note: try cells[12].decode(String?.self)
         )
+        record.outsideWindow = try cells[13].decode(Bool.self)
+        return record
     }
 
     public func conflicts(customer: CustomerID?, limit: Int) async throws(HubError) -> [ConflictRecord] {

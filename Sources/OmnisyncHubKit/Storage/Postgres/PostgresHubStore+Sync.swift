@@ -443,9 +443,10 @@ extension PostgresHubStore: SyncStore {
     static func insert(_ connection: PostgresConnection, _ record: OfferOveruseRecord, logger: Logger) async throws {
         try await connection.query(
             """
-            INSERT INTO offer_overuses (campaign, customer, terminal, store, seq, channel, order_id, uses, allowed, detected_at_ms)
+            INSERT INTO offer_overuses (campaign, customer, terminal, store, seq, channel, order_id, outside_window, uses, allowed, detected_at_ms)
             VALUES (\(record.campaign.rawValue), \(record.customer.rawValue), \(record.terminal?.rawValue), \(record.store?.rawValue), \(record.seq),
-                \(record.channel), \(record.orderID), \(Int64(record.uses)), \(record.allowed.map(Int64.init)), \(record.detectedAt.millis))
+                \(record.channel), \(record.orderID), \(record.outsideWindow), \(Int64(record.uses)), \(record.allowed.map(Int64.init)),
+                \(record.detectedAt.millis))
             """,
             logger: logger
         )

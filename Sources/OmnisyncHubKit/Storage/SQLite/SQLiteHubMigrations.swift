@@ -453,6 +453,7 @@ enum SQLiteHubMigrations {
                     seq INTEGER,
                     channel TEXT,
                     order_id TEXT,
+                    outside_window INTEGER NOT NULL DEFAULT 0,
                     uses INTEGER NOT NULL,
                     allowed INTEGER,
                     detected_at_ms INTEGER NOT NULL,

@@ -91,10 +91,10 @@ extension SQLiteHubStore {
                 let record = before ?? CustomerRecord(id: CustomerID(rawValue: UUIDv7.make(unixMillis: at.millis, using: &generator))!)
                 let stamp = clock.tick(wallMillis: at.millis)
                 var updated: CustomerRecord
-                let overuse: ProfileState.ApplyReport.OfferOveruse?
+                let overuse: OnlineOrderIngestor.FlaggedOffer?
                 do throws(ApplyError) {
                     let applied = try OnlineOrderIngestor.apply(order, identity: identity, to: record, policy: policy, stamp: stamp)
-                    (updated, overuse) = (applied.record, applied.offerOveruse)
+                    (updated, overuse) = (applied.record, applied.flaggedOffer)
                 } catch {
                     let reason = "cannot apply: \(error.message)"
                     try Self.quarantine(db, order, reason: reason, at: at)
@@ -114,7 +114,7 @@ extension SQLiteHubStore {
                 if let overuse {
                     try OfferOveruseRows.insert(db, OfferOveruseRecord(
                         campaign: overuse.campaign, customer: updated.state.id, channel: order.channel, orderID: order.orderID, uses: overuse.uses,
-                        allowed: overuse.allowed, detectedAt: at
+                        allowed: overuse.allowed, outsideWindow: overuse.outsideWindow, detectedAt: at
                     ))
                 }
                 applied[key] = .some(updated.state.id)
