@@ -12,11 +12,12 @@ public import Foundation
 /// One easy handle is reused for every request, so consecutive batches of a
 /// catch-up share one TLS connection.
 ///
-/// `@unchecked Sendable` is safe: every stored property is immutable except
-/// what the libcurl easy handle points to, and that is created in `init`,
-/// used only by blocks run on `queue` (a serial DispatchQueue, so never by two
-/// threads at once), and freed in `deinit`, when no block can be running
-/// because each block holds a strong reference to `self`.
+/// Why the unchecked sendability below is safe: every stored property is
+/// immutable except what the libcurl easy handle points to, and that is
+/// created in `init`, used only by blocks run on `queue` (a serial
+/// DispatchQueue, so never by two threads at once), and freed in `deinit`,
+/// when no block can be running because each block holds a strong
+/// reference to `self`.
 public final class CurlHTTPClient: @unchecked Sendable {
 
     /// Settings fixed for the client's lifetime.
