@@ -7,9 +7,11 @@ public enum PythonReference {
     /// The repository this file is in.
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Runs `reference.py` with `arguments` and decodes its JSON answer.
-    public static func run<Answer: Decodable>(_ arguments: [String], as type: Answer.Type) async throws -> Answer {
-        let script = repository.appendingPathComponent("scripts/python-reference")
+    /// Runs `reference.py` with `arguments` through `script` (this
+    /// repository's `scripts/python-reference` unless given) and decodes its
+    /// JSON answer.
+    public static func run<Answer: Decodable>(_ arguments: [String], as type: Answer.Type, script: URL? = nil) async throws -> Answer {
+        let script = script ?? repository.appendingPathComponent("scripts/python-reference")
         let result = try await ProcessRunner.run(script, arguments)
         guard result.status == 0 else {
             throw TestSupportError("scripts/python-reference \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr.suffix(2_000))")

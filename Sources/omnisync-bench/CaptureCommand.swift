@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OmnisyncCLISupport
+import OmnisyncCore
 
 struct CaptureCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Histogram
 import OmnisyncCLISupport
+import OmnisyncCore
 
 struct HubLoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import Foundation
 import OmnisyncCore
 import OmnisyncHubKit
 import OmnisyncInsight
+import OmnisyncTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,6 +32,7 @@ struct InsightBenchmark {
         var kmeansSeconds: Double
         var kmeansChooseKSeconds: Double
         var kmeansK: Int
+        var kmeansRestarts: Int
         var kmeansInertia: Double
         var scikitLearnSeconds: Double?
         var scikitLearnInertia: Double?
@@ -73,20 +75,15 @@ struct InsightBenchmark {
             let file = directory + "/histories.csv"
             try Self.write(histories.map { [Double($0.frequency), $0.recency, $0.age] }, to: file)
             struct Answer: Decodable { var params: [String: Double]; var seconds: Double }
-            let answer = try Self.python(reference, ["bgnbd", file], as: Answer.self)
+            let answer = try await PythonReference.run(["bgnbd", file], as: Answer.self, script: URL(fileURLWithPath: reference))
             (lifetimesSeconds, lifetimesParams) = (answer.seconds, answer.params)
         }
 
         progress("insight: K-means on \(customers) customers' behaviour")
         let points = Self.behaviour(customers, using: &generator)
         // As the hub does it: k chosen by silhouette on a sample, then fitted on everyone.
-        let (k, chooseSeconds) = Self.timed { () -> Int in
-            var sampleGenerator = SeededGenerator(seed: 0x5EED)
-            let rows = Array((0..<points.rows).shuffled(using: &sampleGenerator).prefix(InsightEngine.clusterSample))
-            let sample = FeatureMatrix(rows: rows.count, columns: points.columns, values: rows.flatMap { points.row($0) })
-            return Silhouette.chooseK(sample, candidates: InsightEngine.clusterCandidates, restarts: 4, seed: 1).best.k
-        }
-        let (fittedClusters, kmeansSeconds) = Self.timed { KMeans.fit(points, k: k, restarts: 3, seed: 2) }
+        let (k, chooseSeconds) = Self.timed { InsightEngine.clusterCount(points).k }
+        let (fittedClusters, kmeansSeconds) = Self.timed { InsightEngine.clusters(points, k: k) }
         let clusters = (fittedClusters, k)
         var scikitLearnSeconds: Double?
         var scikitLearnInertia: Double?
@@ -95,7 +92,8 @@ struct InsightBenchmark {
             let file = directory + "/points.csv"
             try Self.write((0..<points.rows).map { Array(points.row($0)) }, to: file)
             struct Answer: Decodable { var inertia: Double; var seconds: Double }
-            let answer = try Self.python(reference, ["kmeans", file, String(clusters.1), "3"], as: Answer.self)
+            let restarts = String(InsightEngine.restarts(customers: points.rows))
+            let answer = try await PythonReference.run(["kmeans", file, String(clusters.1), restarts], as: Answer.self, script: URL(fileURLWithPath: reference))
             (scikitLearnSeconds, scikitLearnInertia) = (answer.seconds, answer.inertia)
         }
 
@@ -110,7 +108,7 @@ struct InsightBenchmark {
         return Result(
             customers: customers, bgnbdSeconds: bgnbdSeconds, bgnbdDistinctHistories: distinct, bgnbd: bgnbd.model, bgnbdTruth: Self.truth,
             lifetimesSeconds: lifetimesSeconds, lifetimesParams: lifetimesParams, gammaGammaSeconds: gammaGammaSeconds, kmeansSeconds: kmeansSeconds,
-            kmeansChooseKSeconds: chooseSeconds, kmeansK: clusters.1, kmeansInertia: clusters.0.inertia, scikitLearnSeconds: scikitLearnSeconds, scikitLearnInertia: scikitLearnInertia,
+            kmeansChooseKSeconds: chooseSeconds, kmeansK: clusters.1, kmeansRestarts: InsightEngine.restarts(customers: points.rows), kmeansInertia: clusters.0.inertia, scikitLearnSeconds: scikitLearnSeconds, scikitLearnInertia: scikitLearnInertia,
             recommendationCustomers: recommendationCustomers, recommendationSeconds: recommendationSeconds, hitRate: hits.coPurchase,
             popularityHitRate: hits.popularity, hubCustomers: hubCustomers, hubRefitSeconds: refit, hubOneOrderSeconds: oneOrder,
             peakMiB: Double(usage.ru_maxrss) / 1024
@@ -193,15 +191,13 @@ struct InsightBenchmark {
     static func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
         let start = ContinuousClock.now
         let value = try body()
-        let elapsed = (ContinuousClock.now - start).components
-        return (value, Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+        return (value, (ContinuousClock.now - start).seconds)
     }
 
     static func timedAsync<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
         let start = ContinuousClock.now
         let value = try await body()
-        let elapsed = (ContinuousClock.now - start).components
-        return (value, Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+        return (value, (ContinuousClock.now - start).seconds)
     }
 
     static func write(_ rows: [[Double]], to path: String) throws {
@@ -212,19 +208,5 @@ struct InsightBenchmark {
             text += "\n"
         }
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-    }
-
-    /// Runs `scripts/python-reference` and decodes its answer.
-    static func python<Answer: Decodable>(_ script: String, _ arguments: [String], as type: Answer.Type) throws -> Answer {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchError("\(script) \(arguments.first ?? "") failed (exit \(process.terminationStatus))") }
-        return try JSONDecoder().decode(Answer.self, from: data)
     }
 }

@@ -53,7 +53,7 @@ struct InsightCommand: AsyncParsableCommand {
                      ratio(report.bgnbdSeconds, report.lifetimesSeconds)],
                     ["Gamma-Gamma fit", seconds(report.gammaGammaSeconds), "-", "-"],
                     ["K-means: choosing k by silhouette (2-8, on a 20,000 sample)", seconds(report.kmeansChooseKSeconds), "-", "-"],
-                    ["K-means on all (k = \(report.kmeansK), 3 restarts) vs scikit-learn KMeans", seconds(report.kmeansSeconds),
+                    ["K-means on all (k = \(report.kmeansK), \(report.kmeansRestarts) restarts) vs scikit-learn KMeans", seconds(report.kmeansSeconds),
                      seconds(report.scikitLearnSeconds), ratio(report.kmeansSeconds, report.scikitLearnSeconds)],
                     ["K-means inertia vs scikit-learn's", String(format: "%.0f", report.kmeansInertia),
                      report.scikitLearnInertia.map { String(format: "%.0f", $0) } ?? "-", ratio(report.kmeansInertia, report.scikitLearnInertia)],

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OmnisyncCLISupport
+import OmnisyncCore
 
 struct LocalAPICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -75,9 +75,3 @@ struct MergeBenchmark {
         )
     }
 }
-
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

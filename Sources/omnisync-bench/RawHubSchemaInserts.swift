@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import OmnisyncCore
 import OmnisyncHubKit
 
 /// The floor the hub's own schema sets: the SQLite C API writing exactly

@@ -1,5 +1,6 @@
 import Foundation
 import GRDBSQLite
+import OmnisyncCore
 
 /// The baseline our storage is held against: the SQLite C API inserting
 /// journal rows into a WAL database with `synchronous=FULL`, through one

@@ -58,7 +58,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds a connection may stay open without a request in progress (default: 30).", valueName: "SECONDS"))
     var idleTimeout: Double?
 
-    @Option(name: .customLong("recompute-interval"), help: ArgumentHelp("Seconds between scorings of every customer (`omnisync-hub recompute`); 0: never while serving (default: 3600).", valueName: "SECONDS"))
+    @Option(name: .customLong("recompute-interval"), help: ArgumentHelp("Seconds between the scheduled passes: predictions (`omnisync-hub insight`, refitted once a day), scoring every customer (`omnisync-hub recompute`), campaign membership; 0: never while serving (default: 3600).", valueName: "SECONDS"))
     var recomputeInterval: Double?
 
     /// What `serve` runs with: each value from its flag, else the environment,

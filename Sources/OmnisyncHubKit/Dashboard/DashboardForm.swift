@@ -17,6 +17,11 @@ enum DashboardForm {
     struct Approve: Decodable {
         var form: String
         var note: String?
+
+        /// The note as kept with the decision: trimmed, nil when blank.
+        var keptNote: String? {
+            note.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
     }
 
     /// A form is a few hundred bytes; a note is capped at 500 characters.

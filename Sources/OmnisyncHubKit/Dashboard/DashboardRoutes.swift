@@ -77,20 +77,16 @@ enum DashboardRoutes {
             try await pages.review(request)
         }
         signedIn.post("review/:id/approve") { request, context in
-            let text = try context.parameters.require("id")
-            guard let id = Int64(text) else { throw HubError(.malformedRequest, "overdraft ids are numbers; got '\(text)'") }
+            let id = try Self.reviewID(context, noun: "overdraft")
             let form = try await DashboardForm.read(request, as: DashboardForm.Approve.self, checking: adminToken)
-            let note = form.note?.trimmingCharacters(in: .whitespacesAndNewlines)
-            _ = try await store.approveOverdraft(id, note: note?.isEmpty == false ? note : nil, at: now())
+            _ = try await store.approveOverdraft(id, note: form.keptNote, at: now())
             context.logger.info("overdraft approved from the dashboard", metadata: ["overdraft": "\(id)"])
             return DashboardPages.redirect(to: "/dashboard/review?approved=\(id)")
         }
         signedIn.post("review/offers/:id/approve") { request, context in
-            let text = try context.parameters.require("id")
-            guard let id = Int64(text) else { throw HubError(.malformedRequest, "double use ids are numbers; got '\(text)'") }
+            let id = try Self.reviewID(context, noun: "double use")
             let form = try await DashboardForm.read(request, as: DashboardForm.Approve.self, checking: adminToken)
-            let note = form.note?.trimmingCharacters(in: .whitespacesAndNewlines)
-            _ = try await store.approveOfferOveruse(id, note: note?.isEmpty == false ? note : nil, at: now())
+            _ = try await store.approveOfferOveruse(id, note: form.keptNote, at: now())
             context.logger.info("offer double use approved from the dashboard", metadata: ["doubleUse": "\(id)"])
             return DashboardPages.redirect(to: "/dashboard/review?approvedOffer=\(id)#offers")
         }
@@ -100,5 +96,12 @@ enum DashboardRoutes {
         signedIn.get("customers/:id") { request, context in
             try await pages.customer(request, id: try context.parameters.require("id"), logger: context.logger)
         }
+    }
+
+    /// The number of the review item a route names (`/review/7/approve`).
+    static func reviewID(_ context: HubRequestContext, noun: String) throws -> Int64 {
+        let text = try context.parameters.require("id")
+        guard let id = Int64(text) else { throw HubError(.malformedRequest, "\(noun) ids are numbers; got '\(text.prefix(40))'") }
+        return id
     }
 }

@@ -28,10 +28,7 @@ public enum InsightEngine {
         var seconds: [String: Double] = [:]
         func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
             let start = ContinuousClock.now
-            defer {
-                let elapsed = (ContinuousClock.now - start).components
-                seconds[name] = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-            }
+            defer { seconds[name] = (ContinuousClock.now - start).seconds }
             return try body()
         }
         let histories = buyers.map { $0.history(today: today) }
@@ -69,24 +66,39 @@ public enum InsightEngine {
         if let fixed {
             k = fixed
         } else {
-            // k chosen on a sample, with fewer restarts: the pairwise silhouette cannot run on a million customers.
-            var generator = SeededGenerator(seed: 0x5EED)
-            let rows = points.rows <= clusterSample ? Array(0..<points.rows) : Array((0..<points.rows).shuffled(using: &generator).prefix(clusterSample))
-            var values: [Double] = []
-            values.reserveCapacity(rows.count * points.columns)
-            for row in rows { values += points.row(row) }
-            let sample = FeatureMatrix(rows: rows.count, columns: points.columns, values: values)
-            let upper = min(clusterCandidates.upperBound, max(clusterCandidates.lowerBound, sample.rows / 5))
-            let choice = Silhouette.chooseK(sample, candidates: clusterCandidates.lowerBound...upper, restarts: 4, seed: 1)
-            silhouettes = choice.scores
-            k = choice.best.k
+            (k, silhouettes) = clusterCount(points)
         }
-        // Every customer, fewer restarts when they are many.
-        let result = KMeans.fit(points, k: k, restarts: points.rows > 100_000 ? 3 : 10, seed: 2)
+        let result = clusters(points, k: k)
         return ClusterModel(
             features: features, scaling: scaling, centroids: (0..<result.k).map { Array(result.centroids.row($0)) }, sizes: result.sizes,
             inertia: result.inertia, silhouettes: silhouettes, chosenByOperator: fixed != nil
         )
+    }
+
+    /// The number of clusters for `points` (standardised): the best mean
+    /// silhouette over ``clusterCandidates``, on a sample of
+    /// ``clusterSample`` with fewer restarts (the pairwise silhouette cannot
+    /// run on a million customers); and each candidate's silhouette.
+    public static func clusterCount(_ points: FeatureMatrix) -> (k: Int, silhouettes: [Int: Double]) {
+        var generator = SeededGenerator(seed: 0x5EED)
+        let rows = points.rows <= clusterSample ? Array(0..<points.rows) : Array((0..<points.rows).shuffled(using: &generator).prefix(clusterSample))
+        var values: [Double] = []
+        values.reserveCapacity(rows.count * points.columns)
+        for row in rows { values += points.row(row) }
+        let sample = FeatureMatrix(rows: rows.count, columns: points.columns, values: values)
+        let upper = min(clusterCandidates.upperBound, max(clusterCandidates.lowerBound, sample.rows / 5))
+        let choice = Silhouette.chooseK(sample, candidates: clusterCandidates.lowerBound...upper, restarts: 4, seed: 1)
+        return (choice.best.k, choice.scores)
+    }
+
+    /// K-means with `k` clusters on every customer.
+    public static func clusters(_ points: FeatureMatrix, k: Int) -> KMeans.Result {
+        KMeans.fit(points, k: k, restarts: restarts(customers: points.rows), seed: 2)
+    }
+
+    /// K-means restarts for `customers`: fewer when they are many.
+    public static func restarts(customers: Int) -> Int {
+        customers > 100_000 ? 3 : 10
     }
 
     static func fitRecommender(_ table: CustomerFactsTable) -> Recommender {
@@ -142,14 +154,6 @@ public enum InsightEngine {
         return CustomerInsight(
             pAlive: pAlive, expectedPurchases90d: expected, value12m: value, cluster: cluster,
             recommendations: recommended.filter { !boughtNames.contains($0) }, modelFittedAt: models.fittedAt
-        ).rounded()
-    }
-
-    /// A customer without any purchase: the best sellers of the chain.
-    public static func insightWithoutPurchases(models: InsightModels, recommender: Recommender) -> CustomerInsight {
-        CustomerInsight(
-            pAlive: nil, expectedPurchases90d: nil, value12m: nil, cluster: nil,
-            recommendations: recommender.names(recommender.recommend(bought: [], store: nil, limit: 10)), modelFittedAt: models.fittedAt
         ).rounded()
     }
 

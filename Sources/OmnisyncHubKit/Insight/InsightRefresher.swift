@@ -60,7 +60,7 @@ public struct InsightRefresher: Sendable {
         let changed = try await store.writeInsights(Self.insights(table, models: models, stock: stock, at: now), at: now)
         return InsightReport(
             kind: .refit, customers: table.customers.count, profilesChanged: changed, models: models,
-            seconds: .init(read: Self.seconds(read - start), compute: Self.seconds(fitted - read), write: Self.seconds(clock.now - fitted))
+            seconds: .init(read: (read - start).seconds, compute: (fitted - read).seconds, write: (clock.now - fitted).seconds)
         )
     }
 
@@ -78,7 +78,7 @@ public struct InsightRefresher: Sendable {
         try await store.advanceInsightWatermark(to: table.watermark)
         return InsightReport(
             kind: .update, customers: table.customers.count, profilesChanged: changed, models: state.models,
-            seconds: .init(read: Self.seconds(read - start), compute: Self.seconds(computed - read), write: Self.seconds(clock.now - computed))
+            seconds: .init(read: (read - start).seconds, compute: (computed - read).seconds, write: (clock.now - computed).seconds)
         )
     }
 
@@ -104,11 +104,6 @@ public struct InsightRefresher: Sendable {
                 stock: facts.preferredStore.flatMap { stocked[$0] }, at: now
             ))
         }
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let parts = duration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }
 

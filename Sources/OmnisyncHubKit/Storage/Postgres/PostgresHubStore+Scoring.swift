@@ -45,11 +45,11 @@ extension PostgresHubStore: ScoringStore {
             index += chunk.count
         }
         try await transaction { connection in try await Self.setSetting(connection, Self.interestsSnapshotKey, snapshot, logger: logger) }
-        let elapsed = (ContinuousClock.now - started).components
+        let elapsed = ContinuousClock.now - started
         return RecomputeReport(
             customers: inputs.count, activeBase: inputs.count(where: { $0.orders > 0 }), changed: changed.count,
             profilesChanged: profilesChanged, interestsRead: interests.count,
-            seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            seconds: elapsed.seconds
         )
     }
 

@@ -44,10 +44,10 @@ extension SQLiteHubStore {
         }
         // Orders up to here are read into interests; later ones make their customers' interests be read again.
         try await write { db in try Self.setSetting(db, Self.interestsWatermark, found.watermark) }
-        let elapsed = (ContinuousClock.now - started).components
+        let elapsed = ContinuousClock.now - started
         return RecomputeReport(
             customers: inputs.count, activeBase: inputs.count(where: { $0.orders > 0 }), changed: changed.count,
-            profilesChanged: profilesChanged, interestsRead: found.interests.count, seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            profilesChanged: profilesChanged, interestsRead: found.interests.count, seconds: elapsed.seconds
         )
     }
 
